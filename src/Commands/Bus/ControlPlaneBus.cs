@@ -1,0 +1,96 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Nova.Commands.Hosts;
+using Nova.Commands.Requests;
+using Nova.Commands.Servers.Reporting;
+using Nova.Commands.Servers.Scheduling;
+using Nova.Domain.Compute;
+using IMediator = Mediator.IMediator;
+
+namespace Nova.Commands.Bus;
+
+/// <summary>The control plane's side of RabbitMQ: the scheduler and conductor queues.</summary>
+public static class ControlPlaneBus
+{
+    /// <summary>
+    /// Binds <c>Nova:RabbitMq</c> (Host, Port, VHost, User, Pass) and <c>Nova:Bus:QueuePrefix</c>.
+    /// Endpoints receive only what is sent to their queue (no type-based publish topology), so
+    /// several control planes can share one broker under different prefixes.
+    /// </summary>
+    public static IServiceCollection AddControlPlaneBus(this IServiceCollection services, IConfiguration config)
+    {
+        var queues = new ComputeQueues(config["Nova:Bus:QueuePrefix"] ?? "");
+        services.AddSingleton(queues);
+        services.AddOptions<RabbitMqTransportOptions>().Bind(config.GetSection("Nova:RabbitMq"));
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<SchedulerConsumer>();
+            x.AddConsumer<ConductorConsumer>();
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.ReceiveEndpoint(queues.Scheduler, e =>
+                {
+                    e.ConfigureConsumeTopology = false;
+                    // One choice at a time per scheduler process: concurrent choices would only
+                    // collide on the same best host. Several schedulers stay correct through the
+                    // optimistic concurrency of host claims.
+                    e.PrefetchCount = 32;
+                    e.ConcurrentMessageLimit = 1;
+                    e.ConfigureConsumer<SchedulerConsumer>(context);
+                });
+                cfg.ReceiveEndpoint(queues.Conductor, e =>
+                {
+                    e.ConfigureConsumeTopology = false;
+                    e.PrefetchCount = 64;
+                    e.ConcurrentMessageLimit = 16;
+                    e.ConfigureConsumer<ConductorConsumer>(context);
+                });
+            });
+        });
+        return services;
+    }
+}
+
+/// <summary>Nova's scheduler: one server at a time from the scheduler queue.</summary>
+public sealed class SchedulerConsumer(IMediator mediator, Caller caller) : IConsumer<ScheduleInstance>
+{
+    public async Task Consume(ConsumeContext<ScheduleInstance> context)
+    {
+        caller.Become(context.Message.Request);
+        await mediator.Send(new ScheduleServer(context.Message.ServerId), context.CancellationToken);
+    }
+}
+
+/// <summary>Nova's conductor: turns host reports into commands on the event store.</summary>
+public sealed class ConductorConsumer(IMediator mediator, Caller caller) :
+    IConsumer<InstanceBuildStepStarted>, IConsumer<InstanceBuilt>, IConsumer<InstanceBuildFailed>,
+    IConsumer<InstanceStopped>, IConsumer<InstanceStarted>, IConsumer<InstanceRebooted>,
+    IConsumer<InstanceActionFailed>, IConsumer<InstanceTerminated>, IConsumer<ComputeHostReport>
+{
+    public Task Consume(ConsumeContext<InstanceBuildStepStarted> context) => Record(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<InstanceBuilt> context) => Record(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<InstanceBuildFailed> context) => Record(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<InstanceStopped> context) => Record(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<InstanceStarted> context) => Record(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<InstanceRebooted> context) => Record(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<InstanceActionFailed> context) => Record(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<InstanceTerminated> context) => Record(context.Message, context.CancellationToken);
+
+    public async Task Consume(ConsumeContext<ComputeHostReport> context)
+    {
+        caller.Become(new RequestContext(Caller.NewRequestId(), "nova-compute", "service"));
+        await mediator.Send(new RecordHostReport(context.Message), context.CancellationToken);
+    }
+
+    private async Task Record(IInstanceMessage report, CancellationToken ct)
+    {
+        caller.Become(report.Request);
+        await mediator.Send(new RecordInstanceReport(report), ct);
+    }
+}

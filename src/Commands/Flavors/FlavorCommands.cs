@@ -1,0 +1,60 @@
+using Marten;
+using Mediator;
+using Nova.Commands.Requests;
+using Nova.Projections.Flavors;
+
+namespace Nova.Commands.Flavors;
+
+/// <summary>POST /flavors (admin). <paramref name="Id"/> null or "auto" gets a generated UUID, as in Nova.</summary>
+public sealed record CreateFlavor(
+    string? Id, string Name, int RamMb, int Vcpus, int DiskGb, int EphemeralGb, int SwapMb,
+    double RxtxFactor, bool IsPublic, string? Description) : ICommand<FlavorRecord>, IValidated
+{
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 255) yield return "Invalid input for field/attribute name.";
+        if (RamMb < 1) yield return "Invalid input for field/attribute ram. Value: must be at least 1.";
+        if (Vcpus < 1) yield return "Invalid input for field/attribute vcpus. Value: must be at least 1.";
+        if (DiskGb < 0) yield return "Invalid input for field/attribute disk. Value: must be at least 0.";
+        if (EphemeralGb < 0 || SwapMb < 0) yield return "Invalid input for field/attribute ephemeral or swap.";
+        if (RxtxFactor <= 0) yield return "Invalid input for field/attribute rxtx_factor.";
+        if (Id is { Length: > 255 }) yield return "Invalid input for field/attribute id.";
+    }
+}
+
+public sealed record DeleteFlavor(string Id) : ICommand<bool>;
+
+public sealed class FlavorHandlers(IDocumentStore store, Caller caller, TimeProvider clock)
+    : ICommandHandler<CreateFlavor, FlavorRecord>, ICommandHandler<DeleteFlavor, bool>
+{
+    public async ValueTask<FlavorRecord> Handle(CreateFlavor command, CancellationToken ct)
+    {
+        if (!caller.IsAdmin) throw new Forbidden("Policy doesn't allow os_compute_api:os-flavor-manage:create to be performed.");
+        var id = command.Id is null or "auto" or "" ? Guid.NewGuid().ToString() : command.Id;
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<FlavorRecord>(id, ct) is not null)
+            throw new Conflict($"Flavor with ID {id} already exists.");
+        if (await session.Query<FlavorRecord>().AnyAsync(f => f.Name == command.Name, ct))
+            throw new Conflict($"Flavor with name {command.Name} already exists.");
+        var flavor = new FlavorRecord
+        {
+            Id = id, Name = command.Name, RamMb = command.RamMb, Vcpus = command.Vcpus, DiskGb = command.DiskGb,
+            EphemeralGb = command.EphemeralGb, SwapMb = command.SwapMb, RxtxFactor = command.RxtxFactor,
+            IsPublic = command.IsPublic, Description = command.Description, CreatedAt = clock.GetUtcNow(),
+        };
+        session.Insert(flavor);
+        await session.SaveChangesAsync(ct);
+        return flavor;
+    }
+
+    public async ValueTask<bool> Handle(DeleteFlavor command, CancellationToken ct)
+    {
+        if (!caller.IsAdmin) throw new Forbidden("Policy doesn't allow os_compute_api:os-flavor-manage:delete to be performed.");
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<FlavorRecord>(command.Id, ct) is null)
+            throw new NotFound($"Flavor {command.Id} could not be found.");
+        session.Delete<FlavorRecord>(command.Id);
+        await session.SaveChangesAsync(ct);
+        return true;
+    }
+}

@@ -1,0 +1,48 @@
+using JasperFx;
+using Marten;
+using Nova.Domain.Servers;
+using Nova.Projections.InstanceActions;
+
+namespace Nova.Commands.Requests;
+
+/// <summary>Opens write sessions that stamp the caller into every appended event.</summary>
+public sealed class EventSessions(IDocumentStore store, Caller caller)
+{
+    public IDocumentSession Open()
+    {
+        var session = store.LightweightSession();
+        session.CorrelationId = caller.RequestId;
+        session.SetHeader(EventHeaders.UserId, caller.UserId);
+        session.SetHeader(EventHeaders.ProjectId, caller.ProjectId);
+        return session;
+    }
+
+    /// <summary>
+    /// Runs a write with a fresh session per attempt, retrying lost optimistic-concurrency races.
+    /// For writers that are not answering a user (scheduler, host reports): they re-read and decide again.
+    /// </summary>
+    public async Task<T> WithRetry<T>(Func<IDocumentSession, Task<T>> write, int attempts = 20)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = Open();
+            try
+            {
+                return await write(session);
+            }
+            catch (Exception e) when (attempt < attempts && IsLostRace(e))
+            {
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt));
+            }
+        }
+    }
+
+    public static bool IsLostRace(Exception e) =>
+        e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
+            or JasperFx.Events.ExistingStreamIdCollisionException
+        || e.InnerException is { } inner && IsLostRace(inner);
+
+    /// <summary>A user's lost race is Nova's task_state compare-and-swap failure: 409, never 500.</summary>
+    public static ServerConflict LostRace(Guid serverId) =>
+        new($"Conflict updating instance {serverId}: another request changed it first. Retry the request.");
+}

@@ -1,0 +1,48 @@
+using Mediator;
+using Nova.Commands.Requests;
+using Nova.Domain.Servers;
+using Nova.Projections.Flavors;
+using Nova.Projections.Images;
+
+namespace Nova.Commands.Servers.Creating;
+
+/// <summary>POST /servers: record the build request; scheduling happens after the relay picks it up.</summary>
+public sealed record CreateServer(
+    string Name, string FlavorRef, string ImageRef, IReadOnlyDictionary<string, string> Metadata, string Networks)
+    : ICommand<ServerWrite>, IValidated
+{
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name)) yield return "Invalid input for field/attribute name. Value: must not be empty.";
+        else if (Name.Length > 255) yield return "Invalid input for field/attribute name. Value: longer than 255 characters.";
+        if (string.IsNullOrWhiteSpace(FlavorRef)) yield return "Missing flavorRef attribute";
+        if (Metadata.Count > 128) yield return "Quota exceeded for metadata items: at most 128.";
+        foreach (var (key, value) in Metadata)
+            if (key.Length is 0 or > 255 || value.Length > 255)
+                yield return "Invalid input for field/attribute metadata: keys 1-255, values up to 255 characters.";
+    }
+}
+
+public sealed class CreateServerHandler(EventSessions sessions, Caller caller, TimeProvider clock)
+    : ICommandHandler<CreateServer, ServerWrite>
+{
+    public async ValueTask<ServerWrite> Handle(CreateServer command, CancellationToken ct)
+    {
+        await using var session = sessions.Open();
+        var flavor = await session.LoadAsync<FlavorRecord>(command.FlavorRef, ct)
+                     ?? throw new InvalidRequest($"Flavor {command.FlavorRef} could not be found.");
+        var image = Guid.TryParse(command.ImageRef, out var imageId)
+            ? await session.LoadAsync<ImageRecord>(imageId, ct) : null;
+        if (image is null) throw new InvalidRequest($"Image {command.ImageRef} could not be found.");
+        if (image.Status != "active") throw new InvalidRequest($"Image {image.Id} is not active.");
+        if (image.MinRamMb > flavor.RamMb) throw new InvalidRequest("Flavor's memory is too small for requested image.");
+        if (image.MinDiskGb > flavor.DiskGb && flavor.DiskGb > 0) throw new InvalidRequest("Flavor's disk is too small for requested image.");
+
+        var id = Guid.NewGuid();
+        var events = ServerDecider.Decide(new ServerCommand.Create(id, command.Name.Trim(), caller.AsRequester(),
+            flavor.ToSpec(), image.Id.ToString(), command.Metadata, command.Networks, clock.GetUtcNow()), null);
+        session.Events.StartStream<Server>(id, events);
+        await session.SaveChangesAsync(ct);
+        return new ServerWrite(id, events.Count);
+    }
+}

@@ -1,0 +1,72 @@
+using Nova.Domain.Flavors;
+
+namespace Nova.Domain.Servers;
+
+/// <summary>The write-side state of one server, rebuilt from its stream by <see cref="Evolve"/>.</summary>
+public sealed record Server(
+    Guid Id,
+    string Name,
+    string ProjectId,
+    string UserId,
+    FlavorSpec Flavor,
+    string ImageId,
+    string Networks,
+    VmState VmState,
+    TaskState? TaskState,
+    PowerState PowerState,
+    string? Host,
+    bool Locked,
+    string? LockedBy,
+    string? LockedReason,
+    ServerFault? Fault,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LaunchedAt,
+    DateTimeOffset? TerminatedAt)
+{
+    public string Status => ServerStatus.Derive(VmState, TaskState);
+
+    public static Server Evolve(Server? state, object @event)
+    {
+        if (@event is ServerCreateRequested created)
+            return new Server(created.ServerId, created.Name, created.ProjectId, created.UserId, created.Flavor,
+                created.ImageId, created.Networks, VmState.Building, Servers.TaskState.Scheduling,
+                PowerState.NoState, null, false, null, null, null, created.RequestedAt, null, null);
+
+        if (state is null)
+            throw new InvalidOperationException($"{@event.GetType().Name} before ServerCreateRequested");
+
+        return @event switch
+        {
+            ServerScheduled e => state with { Host = e.Host },
+            ServerSchedulingFailed e => state with { VmState = VmState.Error, TaskState = null, Fault = e.Fault },
+            ServerBuildStepStarted e => state with { Host = e.Host, TaskState = e.Step },
+            ServerBuilt e => state with
+            {
+                Host = e.Host, VmState = VmState.Active, TaskState = null,
+                PowerState = PowerState.Running, LaunchedAt = e.LaunchedAt, Fault = null,
+            },
+            ServerBuildFailed e => state with { VmState = VmState.Error, TaskState = null, Fault = e.Fault },
+            ServerStopRequested => state with { TaskState = Servers.TaskState.PoweringOff },
+            ServerStopped => state with { VmState = VmState.Stopped, TaskState = null, PowerState = PowerState.Shutdown },
+            ServerStartRequested => state with { TaskState = Servers.TaskState.PoweringOn },
+            ServerStarted => state with { VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running },
+            ServerRebootRequested e => state with
+            {
+                TaskState = e.Type == RebootType.Hard ? Servers.TaskState.RebootingHard : Servers.TaskState.Rebooting,
+            },
+            ServerRebooted => state with
+            {
+                VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running, Fault = null,
+            },
+            ServerActionFailed => state with { TaskState = null },
+            ServerLocked e => state with { Locked = true, LockedBy = e.LockedBy, LockedReason = e.Reason },
+            ServerUnlocked => state with { Locked = false, LockedBy = null, LockedReason = null },
+            ServerDeleteRequested => state with { TaskState = Servers.TaskState.Deleting },
+            ServerDeleted e => state with
+            {
+                VmState = VmState.Deleted, TaskState = null, PowerState = PowerState.NoState, TerminatedAt = e.DeletedAt,
+            },
+            _ => state,
+        };
+    }
+}

@@ -1,0 +1,21 @@
+namespace Nova.Domain.Servers;
+
+/// <summary>
+/// The command is not allowed in the server's current state (Nova's InstanceInvalidState,
+/// InstanceIsLocked): the API answers 409 and nothing is appended.
+/// </summary>
+public sealed class ServerConflict(string message) : Exception(message)
+{
+    public static ServerConflict InvalidState(ServerAction action, Server server) =>
+        server.TaskState is { } task
+            ? new($"Cannot '{NovaNames.Of(action)}' instance {server.Id} while it is in task_state {NovaNames.Of(task)}")
+            : new($"Cannot '{NovaNames.Of(action)}' instance {server.Id} while it is in vm_state {NovaNames.Of(server.VmState)}");
+
+    public static ServerConflict IsLocked(Guid id) => new($"Instance {id} is locked");
+}
+
+/// <summary>No such server (or it is deleted): 404.</summary>
+public sealed class ServerNotFound(Guid id) : Exception($"Instance {id} could not be found.")
+{
+    public Guid ServerId { get; } = id;
+}

@@ -1,0 +1,157 @@
+using Nova.Domain.Flavors;
+
+namespace Nova.Domain.Servers;
+
+/// <summary>Who asks: lock rules and audit depend on it.</summary>
+public sealed record Requester(string UserId, string ProjectId, bool IsAdmin);
+
+/// <summary>What can be asked of a server: by users through the API, by the scheduler, by its host.</summary>
+public abstract record ServerCommand
+{
+    // User commands
+    public sealed record Create(
+        Guid ServerId, string Name, Requester By, FlavorSpec Flavor, string ImageId,
+        IReadOnlyDictionary<string, string> Metadata, string Networks, DateTimeOffset Now) : ServerCommand;
+    public sealed record Stop(Requester By) : ServerCommand;
+    public sealed record Start(Requester By) : ServerCommand;
+    public sealed record Reboot(Requester By, RebootType Type) : ServerCommand;
+    public sealed record Lock(Requester By, string? Reason) : ServerCommand;
+    public sealed record Unlock(Requester By) : ServerCommand;
+    /// <summary><paramref name="HostIsUp"/>: false lets the API delete locally, as Nova does when the compute service is down.</summary>
+    public sealed record Delete(Requester By, bool HostIsUp, DateTimeOffset Now) : ServerCommand;
+
+    // Scheduler results
+    public sealed record RecordScheduled(string Host) : ServerCommand;
+    public sealed record RecordSchedulingFailed(ServerFault Fault) : ServerCommand;
+
+    // Host reports: idempotent, and ignored when the server has moved on (a redelivery or a stale report)
+    public sealed record RecordBuildStep(string Host, TaskState Step) : ServerCommand;
+    public sealed record RecordBuilt(string Host, DateTimeOffset LaunchedAt) : ServerCommand;
+    public sealed record RecordBuildFailed(string Host, ServerFault Fault) : ServerCommand;
+    public sealed record RecordStopped(string Host) : ServerCommand;
+    public sealed record RecordStarted(string Host) : ServerCommand;
+    public sealed record RecordRebooted(string Host) : ServerCommand;
+    public sealed record RecordActionFailed(string Host, ServerAction Action, string Message) : ServerCommand;
+    public sealed record RecordDeleted(string Host, DateTimeOffset Now) : ServerCommand;
+}
+
+/// <summary>Nova's allowed-state table as a pure decider: Decide(command, state) → events.</summary>
+public static class ServerDecider
+{
+    private static readonly object[] Nothing = [];
+
+    public static IReadOnlyList<object> Decide(ServerCommand command, Server? state)
+    {
+        if (command is ServerCommand.Create create)
+            return state is null
+                ? [new ServerCreateRequested(create.ServerId, create.Name, create.By.ProjectId, create.By.UserId,
+                    create.Flavor, create.ImageId, create.Metadata, create.Networks, create.Now)]
+                : throw new ServerConflict($"Instance {create.ServerId} already exists");
+
+        if (state is null || state.VmState == VmState.Deleted)
+            return command is ServerCommand.Create or ServerCommand.Stop or ServerCommand.Start
+                or ServerCommand.Reboot or ServerCommand.Lock or ServerCommand.Unlock or ServerCommand.Delete
+                ? throw new ServerNotFound(state?.Id ?? Guid.Empty)
+                : Nothing; // a late report for a server that is gone
+
+        var id = state.Id;
+        return command switch
+        {
+            ServerCommand.Stop c => UserAction(state, c.By, ServerAction.Stop,
+                state.VmState is VmState.Active or VmState.Error && state.TaskState is null,
+                () => new ServerStopRequested(id, state.Host!)),
+            ServerCommand.Start c => UserAction(state, c.By, ServerAction.Start,
+                state.VmState is VmState.Stopped && state.TaskState is null,
+                () => new ServerStartRequested(id, state.Host!)),
+            ServerCommand.Reboot { Type: RebootType.Soft } c => UserAction(state, c.By, ServerAction.Reboot,
+                state.VmState is VmState.Active && state.TaskState is null,
+                () => new ServerRebootRequested(id, state.Host!, RebootType.Soft)),
+            ServerCommand.Reboot c => UserAction(state, c.By, ServerAction.Reboot,
+                state.VmState is VmState.Active or VmState.Stopped or VmState.Paused or VmState.Suspended or VmState.Error
+                && state.TaskState is null && state.Host is not null,
+                () => new ServerRebootRequested(id, state.Host!, RebootType.Hard)),
+            ServerCommand.Lock c => Lock(state, c),
+            ServerCommand.Unlock c => Unlock(state, c),
+            ServerCommand.Delete c => Delete(state, c),
+
+            ServerCommand.RecordScheduled c =>
+                state.VmState == VmState.Building && state.TaskState == TaskState.Scheduling && state.Host is null
+                    ? [new ServerScheduled(id, c.Host)] : Nothing,
+            ServerCommand.RecordSchedulingFailed c =>
+                state.VmState == VmState.Building && state.TaskState == TaskState.Scheduling && state.Host is null
+                    ? [new ServerSchedulingFailed(id, c.Fault)] : Nothing,
+            ServerCommand.RecordBuildStep c =>
+                state.VmState == VmState.Building && state.Host == c.Host && state.TaskState != TaskState.Deleting
+                && BuildOrder(c.Step) > BuildOrder(state.TaskState)
+                    ? [new ServerBuildStepStarted(id, c.Host, c.Step)] : Nothing,
+            ServerCommand.RecordBuilt c =>
+                state.VmState == VmState.Building && state.Host == c.Host && state.TaskState != TaskState.Deleting
+                    ? [new ServerBuilt(id, c.Host, c.LaunchedAt)] : Nothing,
+            ServerCommand.RecordBuildFailed c =>
+                state.VmState == VmState.Building && state.Host == c.Host && state.TaskState != TaskState.Deleting
+                    ? [new ServerBuildFailed(id, c.Host, c.Fault)] : Nothing,
+            ServerCommand.RecordStopped c =>
+                state.TaskState == TaskState.PoweringOff && state.Host == c.Host ? [new ServerStopped(id, c.Host)] : Nothing,
+            ServerCommand.RecordStarted c =>
+                state.TaskState == TaskState.PoweringOn && state.Host == c.Host ? [new ServerStarted(id, c.Host)] : Nothing,
+            ServerCommand.RecordRebooted c =>
+                state.TaskState is TaskState.Rebooting or TaskState.RebootingHard && state.Host == c.Host
+                    ? [new ServerRebooted(id, c.Host)] : Nothing,
+            ServerCommand.RecordActionFailed c =>
+                state.TaskState == TaskStateOf(c.Action, state.TaskState) && state.TaskState is not null && state.Host == c.Host
+                    ? [new ServerActionFailed(id, c.Host, c.Action, c.Message)] : Nothing,
+            ServerCommand.RecordDeleted c =>
+                state.TaskState == TaskState.Deleting && state.Host == c.Host ? [new ServerDeleted(id, c.Now)] : Nothing,
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown server command"),
+        };
+    }
+
+    public static Server? Fold(IEnumerable<object> events) =>
+        events.Aggregate((Server?)null, (state, e) => Server.Evolve(state, e));
+
+    private static IReadOnlyList<object> UserAction(
+        Server state, Requester by, ServerAction action, bool allowed, Func<object> decide)
+    {
+        if (state.Locked && !by.IsAdmin) throw ServerConflict.IsLocked(state.Id);
+        if (!allowed || state.Host is null) throw ServerConflict.InvalidState(action, state);
+        return [decide()];
+    }
+
+    private static IReadOnlyList<object> Lock(Server state, ServerCommand.Lock c) =>
+        state.Locked ? Nothing : [new ServerLocked(state.Id, c.By.IsAdmin && c.By.ProjectId != state.ProjectId ? "admin" : "owner", c.Reason)];
+
+    private static IReadOnlyList<object> Unlock(Server state, ServerCommand.Unlock c)
+    {
+        if (!state.Locked) return Nothing;
+        // Nova: only an admin may lift a lock an admin placed
+        if (state.LockedBy == "admin" && !c.By.IsAdmin) throw ServerConflict.IsLocked(state.Id);
+        return [new ServerUnlocked(state.Id)];
+    }
+
+    private static IReadOnlyList<object> Delete(Server state, ServerCommand.Delete c)
+    {
+        if (state.Locked && !c.By.IsAdmin) throw ServerConflict.IsLocked(state.Id);
+        if (state.TaskState == TaskState.Deleting && c.HostIsUp) return Nothing; // already under way
+        // No host ever held it, or its host is down: nothing to tear down remotely.
+        if (state.Host is null || !c.HostIsUp)
+            return [new ServerDeleteRequested(state.Id, state.Host), new ServerDeleted(state.Id, c.Now)];
+        return [new ServerDeleteRequested(state.Id, state.Host)];
+    }
+
+    private static int BuildOrder(TaskState? task) => task switch
+    {
+        TaskState.Scheduling => 0,
+        TaskState.Networking => 1,
+        TaskState.BlockDeviceMapping => 2,
+        TaskState.Spawning => 3,
+        _ => int.MaxValue,
+    };
+
+    private static TaskState? TaskStateOf(ServerAction action, TaskState? current) => action switch
+    {
+        ServerAction.Stop => TaskState.PoweringOff,
+        ServerAction.Start => TaskState.PoweringOn,
+        ServerAction.Reboot => current is TaskState.RebootingHard ? TaskState.RebootingHard : TaskState.Rebooting,
+        _ => null,
+    };
+}

@@ -1,0 +1,73 @@
+using Nova.Domain.Flavors;
+
+namespace Nova.Domain.Servers;
+
+/// <summary>A fault as Nova shows it on a server in error (code, message, details).</summary>
+public sealed record ServerFault(int Code, string Message, string? Details = null)
+{
+    public const string NoValidHost = "No valid host was found.";
+}
+
+public interface IServerEvent
+{
+    Guid ServerId { get; }
+}
+
+public sealed record ServerCreateRequested(
+    Guid ServerId,
+    string Name,
+    string ProjectId,
+    string UserId,
+    FlavorSpec Flavor,
+    string ImageId,
+    IReadOnlyDictionary<string, string> Metadata,
+    string Networks,
+    DateTimeOffset RequestedAt) : IServerEvent;
+
+public sealed record ServerScheduled(Guid ServerId, string Host) : IServerEvent;
+
+public sealed record ServerSchedulingFailed(Guid ServerId, ServerFault Fault) : IServerEvent;
+
+/// <summary>The host moved the build to its next step (networking, block_device_mapping, spawning).</summary>
+public sealed record ServerBuildStepStarted(Guid ServerId, string Host, TaskState Step) : IServerEvent;
+
+public sealed record ServerBuilt(Guid ServerId, string Host, DateTimeOffset LaunchedAt) : IServerEvent;
+
+public sealed record ServerBuildFailed(Guid ServerId, string Host, ServerFault Fault) : IServerEvent;
+
+public sealed record ServerStopRequested(Guid ServerId, string Host) : IServerEvent;
+
+public sealed record ServerStopped(Guid ServerId, string Host) : IServerEvent;
+
+public sealed record ServerStartRequested(Guid ServerId, string Host) : IServerEvent;
+
+public sealed record ServerStarted(Guid ServerId, string Host) : IServerEvent;
+
+public sealed record ServerRebootRequested(Guid ServerId, string Host, RebootType Type) : IServerEvent;
+
+public sealed record ServerRebooted(Guid ServerId, string Host) : IServerEvent;
+
+/// <summary>A host could not carry out a stop, start or reboot: the task is cleared, the vm_state kept.</summary>
+public sealed record ServerActionFailed(Guid ServerId, string Host, ServerAction Action, string Message) : IServerEvent;
+
+public sealed record ServerLocked(Guid ServerId, string LockedBy, string? Reason) : IServerEvent;
+
+public sealed record ServerUnlocked(Guid ServerId) : IServerEvent;
+
+/// <summary>Delete accepted; <see cref="Host"/> is null when no host ever held the server.</summary>
+public sealed record ServerDeleteRequested(Guid ServerId, string? Host) : IServerEvent;
+
+public sealed record ServerDeleted(Guid ServerId, DateTimeOffset DeletedAt) : IServerEvent;
+
+public static class ServerEventTypes
+{
+    /// <summary>Every server event type, for store registration and relays.</summary>
+    public static readonly IReadOnlyList<Type> All =
+    [
+        typeof(ServerCreateRequested), typeof(ServerScheduled), typeof(ServerSchedulingFailed),
+        typeof(ServerBuildStepStarted), typeof(ServerBuilt), typeof(ServerBuildFailed),
+        typeof(ServerStopRequested), typeof(ServerStopped), typeof(ServerStartRequested), typeof(ServerStarted),
+        typeof(ServerRebootRequested), typeof(ServerRebooted), typeof(ServerActionFailed),
+        typeof(ServerLocked), typeof(ServerUnlocked), typeof(ServerDeleteRequested), typeof(ServerDeleted),
+    ];
+}

@@ -1,0 +1,95 @@
+namespace Nova.Domain.Servers;
+
+/// <summary>Nova's vm_state: where the server is in its life.</summary>
+public enum VmState
+{
+    Building, Active, Stopped, Paused, Suspended, Rescued, Resized,
+    SoftDeleted, Deleted, Error, Shelved, ShelvedOffloaded,
+}
+
+/// <summary>Nova's task_state: the operation in progress (null when idle).</summary>
+public enum TaskState
+{
+    Scheduling, BlockDeviceMapping, Networking, Spawning,
+    PoweringOff, PoweringOn,
+    Rebooting, RebootPending, RebootStarted,
+    RebootingHard, RebootPendingHard, RebootStartedHard,
+    Deleting,
+}
+
+/// <summary>Nova's power_state codes, as the hypervisor reports them.</summary>
+public enum PowerState
+{
+    NoState = 0,
+    Running = 1,
+    Paused = 3,
+    Shutdown = 4,
+    Crashed = 6,
+    Suspended = 7,
+}
+
+public enum RebootType { Soft, Hard }
+
+/// <summary>The user-facing actions whose state rules the decider enforces.</summary>
+public enum ServerAction { Create, Delete, Stop, Start, Reboot, Lock, Unlock }
+
+public static class NovaNames
+{
+    public static string Of(VmState state) => state switch
+    {
+        VmState.SoftDeleted => "soft-delete",
+        VmState.ShelvedOffloaded => "shelved_offloaded",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    public static string? Of(TaskState? task) => task switch
+    {
+        null => null,
+        TaskState.BlockDeviceMapping => "block_device_mapping",
+        TaskState.PoweringOff => "powering-off",
+        TaskState.PoweringOn => "powering-on",
+        TaskState.RebootPending => "reboot_pending",
+        TaskState.RebootStarted => "reboot_started",
+        TaskState.RebootingHard => "rebooting_hard",
+        TaskState.RebootPendingHard => "reboot_pending_hard",
+        TaskState.RebootStartedHard => "reboot_started_hard",
+        _ => task.Value.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Nova's instance-action names (os-instance-actions).</summary>
+    public static string Of(ServerAction action) => action.ToString().ToLowerInvariant();
+}
+
+/// <summary>The API <c>status</c>, derived from vm_state and task_state as Nova's common.py does.</summary>
+public static class ServerStatus
+{
+    public static string Derive(VmState vm, TaskState? task) => vm switch
+    {
+        VmState.Building => "BUILD",
+        VmState.Active => task switch
+        {
+            TaskState.Rebooting or TaskState.RebootPending or TaskState.RebootStarted => "REBOOT",
+            TaskState.RebootingHard or TaskState.RebootPendingHard or TaskState.RebootStartedHard => "HARD_REBOOT",
+            _ => "ACTIVE",
+        },
+        VmState.Stopped => task switch
+        {
+            TaskState.RebootingHard or TaskState.RebootPendingHard or TaskState.RebootStartedHard => "HARD_REBOOT",
+            _ => "SHUTOFF",
+        },
+        VmState.Paused => "PAUSED",
+        VmState.Suspended => "SUSPENDED",
+        VmState.Rescued => "RESCUE",
+        VmState.Resized => "VERIFY_RESIZE",
+        VmState.SoftDeleted => "SOFT_DELETED",
+        VmState.Deleted => "DELETED",
+        VmState.Error => task switch
+        {
+            TaskState.RebootingHard or TaskState.RebootPendingHard or TaskState.RebootStartedHard => "HARD_REBOOT",
+            _ => "ERROR",
+        },
+        VmState.Shelved => "SHELVED",
+        VmState.ShelvedOffloaded => "SHELVED_OFFLOADED",
+        _ => "UNKNOWN",
+    };
+}

@@ -1,0 +1,159 @@
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+using Nova.Domain.Servers;
+
+namespace Nova.Projections.InstanceActions;
+
+/// <summary>Nova's os-instance-actions for one server, projected from its events.</summary>
+public sealed class InstanceActionLog
+{
+    public Guid Id { get; set; }
+    public string ProjectId { get; set; } = "";
+    public List<InstanceActionRecord> Actions { get; set; } = new();
+}
+
+public sealed class InstanceActionRecord
+{
+    public string Action { get; set; } = "";
+    public string RequestId { get; set; } = "";
+    public string? UserId { get; set; }
+    public string? ProjectId { get; set; }
+    public DateTimeOffset StartTime { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>"Error" once any of its events failed, as in Nova.</summary>
+    public string? Message { get; set; }
+    public List<InstanceActionEventRecord> Events { get; set; } = new();
+}
+
+public sealed class InstanceActionEventRecord
+{
+    public string Event { get; set; } = "";
+    public DateTimeOffset StartTime { get; set; }
+    public DateTimeOffset? FinishTime { get; set; }
+    /// <summary>"Success" or "Error"; null while running.</summary>
+    public string? Result { get; set; }
+    public string? Host { get; set; }
+    public string? Details { get; set; }
+}
+
+/// <summary>Event metadata keys the command side writes on every event.</summary>
+public static class EventHeaders
+{
+    public const string UserId = "user_id";
+    public const string ProjectId = "project_id";
+}
+
+public partial class InstanceActionsProjection : SingleStreamProjection<InstanceActionLog, Guid>
+{
+    private const string ScheduleAndBuild = "conductor_schedule_and_build_instances";
+    private const string BuildAndRun = "compute__do_build_and_run_instance";
+
+    public override InstanceActionLog Evolve(InstanceActionLog? snapshot, Guid id, IEvent e)
+    {
+        var log = snapshot ?? new InstanceActionLog { Id = id };
+        var at = e.Timestamp;
+        switch (e.Data)
+        {
+            case ServerCreateRequested c:
+                log.ProjectId = c.ProjectId;
+                Begin(log, e, "create").Events.Add(new() { Event = ScheduleAndBuild, StartTime = at });
+                break;
+            case ServerScheduled s:
+                Finish(Find(log, e, "create"), ScheduleAndBuild, at, success: true, host: s.Host);
+                break;
+            case ServerSchedulingFailed f:
+                Finish(Find(log, e, "create"), ScheduleAndBuild, at, success: false, details: f.Fault.Message);
+                break;
+            case ServerBuildStepStarted step:
+                Open(Find(log, e, "create"), BuildAndRun, at, step.Host);
+                break;
+            case ServerBuilt b:
+                Finish(Open(Find(log, e, "create"), BuildAndRun, at, b.Host), BuildAndRun, at, success: true);
+                break;
+            case ServerBuildFailed f:
+                Finish(Open(Find(log, e, "create"), BuildAndRun, at, f.Host), BuildAndRun, at, success: false, details: f.Fault.Message);
+                break;
+            case ServerStopRequested s:
+                Begin(log, e, "stop").Events.Add(new() { Event = "compute_stop_instance", StartTime = at, Host = s.Host });
+                break;
+            case ServerStopped:
+                Finish(Find(log, e, "stop"), "compute_stop_instance", at, success: true);
+                break;
+            case ServerStartRequested s:
+                Begin(log, e, "start").Events.Add(new() { Event = "compute_start_instance", StartTime = at, Host = s.Host });
+                break;
+            case ServerStarted:
+                Finish(Find(log, e, "start"), "compute_start_instance", at, success: true);
+                break;
+            case ServerRebootRequested r:
+                Begin(log, e, "reboot").Events.Add(new() { Event = "compute_reboot_instance", StartTime = at, Host = r.Host });
+                break;
+            case ServerRebooted:
+                Finish(Find(log, e, "reboot"), "compute_reboot_instance", at, success: true);
+                break;
+            case ServerActionFailed f:
+                var name = NovaNames.Of(f.Action);
+                Finish(Find(log, e, name), $"compute_{name}_instance", at, success: false, details: f.Message);
+                break;
+            case ServerLocked:
+                Begin(log, e, "lock");
+                break;
+            case ServerUnlocked:
+                Begin(log, e, "unlock");
+                break;
+            case ServerDeleteRequested d:
+                var delete = Begin(log, e, "delete");
+                if (d.Host is not null)
+                    delete.Events.Add(new() { Event = "compute_terminate_instance", StartTime = at, Host = d.Host });
+                break;
+            case ServerDeleted:
+                Finish(Find(log, e, "delete"), "compute_terminate_instance", at, success: true);
+                break;
+        }
+        return log;
+    }
+
+    private static InstanceActionRecord Begin(InstanceActionLog log, IEvent e, string action)
+    {
+        var record = new InstanceActionRecord
+        {
+            Action = action,
+            RequestId = e.CorrelationId ?? $"req-{e.Id}",
+            UserId = e.GetHeader(EventHeaders.UserId)?.ToString(),
+            ProjectId = e.GetHeader(EventHeaders.ProjectId)?.ToString(),
+            StartTime = e.Timestamp,
+            UpdatedAt = e.Timestamp,
+        };
+        log.Actions.Add(record);
+        return record;
+    }
+
+    /// <summary>The action a report belongs to: by request id, else the latest action of that name.</summary>
+    private static InstanceActionRecord? Find(InstanceActionLog log, IEvent e, string action) =>
+        log.Actions.LastOrDefault(a => a.Action == action && a.RequestId == e.CorrelationId)
+        ?? log.Actions.LastOrDefault(a => a.Action == action);
+
+    private static InstanceActionRecord? Open(InstanceActionRecord? action, string name, DateTimeOffset at, string host)
+    {
+        if (action is not null && action.Events.All(x => x.Event != name))
+        {
+            action.Events.Add(new() { Event = name, StartTime = at, Host = host });
+            action.UpdatedAt = at;
+        }
+        return action;
+    }
+
+    private static void Finish(InstanceActionRecord? action, string name, DateTimeOffset at, bool success,
+        string? host = null, string? details = null)
+    {
+        if (action is null) return;
+        var ev = action.Events.LastOrDefault(x => x.Event == name && x.FinishTime is null);
+        if (ev is null) return;
+        ev.FinishTime = at;
+        ev.Result = success ? "Success" : "Error";
+        ev.Host ??= host;
+        ev.Details = details;
+        action.UpdatedAt = at;
+        if (!success) action.Message = "Error";
+    }
+}

@@ -1,0 +1,50 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Nova.Domain.Hosts;
+using Nova.Domain.Servers;
+using Nova.Projections.Flavors;
+using Nova.Projections.Hosts;
+using Nova.Projections.Images;
+using Nova.Projections.InstanceActions;
+using Nova.Projections.Servers;
+using Weasel.Core;
+
+namespace Nova.Projections;
+
+/// <summary>The one place that maps the domain onto Marten: event types, streams, projections, documents.</summary>
+public static class NovaStore
+{
+    public const string Schema = "nova";
+
+    public static void Configure(StoreOptions opts, string connectionString)
+    {
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = Schema;
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+
+        opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.AddEventTypes(ServerEventTypes.All);
+        opts.Events.AddEventTypes([typeof(ComputeHostRegistered), typeof(ComputeHostCapacityChanged),
+            typeof(ResourcesClaimed), typeof(ClaimReleased)]);
+
+        opts.Projections.Add(new ServerAggregation(), ProjectionLifecycle.Live);
+        opts.Projections.Add(new ComputeHostAggregation(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new ServerViewProjection(), ProjectionLifecycle.Async);
+        opts.Projections.Add(new InstanceActionsProjection(), ProjectionLifecycle.Async);
+
+        opts.Schema.For<ServerView>().Duplicate(x => x.ProjectId).Duplicate(x => x.CreatedAt).Duplicate(x => x.Deleted);
+        opts.Schema.For<InstanceActionLog>().Duplicate(x => x.ProjectId);
+        opts.Schema.For<ComputeService>();
+        opts.Schema.For<FlavorRecord>();
+        opts.Schema.For<ImageRecord>();
+
+        // The daemon polls for new events; short polls keep the API's eventual consistency tight.
+        opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(25);
+    }
+}
