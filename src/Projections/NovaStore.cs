@@ -30,8 +30,7 @@ public static class NovaStore
         opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;
         opts.Events.AddEventTypes(ServerEventTypes.All);
-        opts.Events.AddEventTypes([typeof(ComputeHostRegistered), typeof(ComputeHostCapacityChanged),
-            typeof(ResourcesClaimed), typeof(ClaimReleased)]);
+        opts.Events.AddEventTypes(ComputeHostEventTypes.All);
 
         opts.Projections.Add(new ServerAggregation(), ProjectionLifecycle.Live);
         opts.Projections.Add(new ComputeHostAggregation(), ProjectionLifecycle.Inline);
@@ -44,7 +43,13 @@ public static class NovaStore
         opts.Schema.For<FlavorRecord>();
         opts.Schema.For<ImageRecord>();
 
-        // The daemon polls for new events; short polls keep the API's eventual consistency tight.
-        opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(25);
+        // The daemon polls for new events (PostgreSQL has no push here); short polls keep the relay
+        // and the read models within tens of milliseconds of the store, for a cheap max(seq) query.
+        opts.Projections.FastPollingTime = TimeSpan.FromMilliseconds(10);
+        opts.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(25);
+        // A lost optimistic-concurrency race rolls back its append and leaves a gap in the sequence.
+        // The daemon skips a gap only when no live transaction could still fill it, so waiting the
+        // default 3 s before looking would only stall every read model and the relay.
+        opts.Projections.StaleSequenceThreshold = TimeSpan.FromMilliseconds(200);
     }
 }

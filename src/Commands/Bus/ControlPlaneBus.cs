@@ -49,7 +49,19 @@ public static class ControlPlaneBus
                     e.ConfigureConsumeTopology = false;
                     e.PrefetchCount = 64;
                     e.ConcurrentMessageLimit = 16;
-                    e.ConfigureConsumer<ConductorConsumer>(context);
+                    // Reports about one server are applied in order, one at a time; different servers in parallel.
+                    var partition = e.CreatePartitioner(16);
+                    e.ConfigureConsumer<ConductorConsumer>(context, c =>
+                    {
+                        c.Message<InstanceBuildStepStarted>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
+                        c.Message<InstanceBuilt>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
+                        c.Message<InstanceBuildFailed>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
+                        c.Message<InstanceStopped>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
+                        c.Message<InstanceStarted>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
+                        c.Message<InstanceRebooted>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
+                        c.Message<InstanceActionFailed>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
+                        c.Message<InstanceTerminated>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
+                    });
                 });
             });
         });

@@ -13,6 +13,12 @@ public sealed record ComputeHostRegistered(
 
 public sealed record ComputeHostCapacityChanged(Guid HostId, HostResources Capacity) : IComputeHostEvent;
 
+public static class ComputeHostEventTypes
+{
+    public static readonly IReadOnlyList<Type> All =
+        [typeof(ComputeHostRegistered), typeof(ComputeHostCapacityChanged), typeof(ResourcesClaimed), typeof(ClaimReleased)];
+}
+
 /// <summary>The scheduler took resources on this host for a server.</summary>
 public sealed record ResourcesClaimed(Guid HostId, Guid ServerId, HostResources Resources) : IComputeHostEvent;
 
@@ -83,7 +89,9 @@ public static class ComputeHostDecider
             [new ComputeHostRegistered(ComputeHostId.From(r.Name), r.Name, r.Capacity, r.HypervisorType, r.HypervisorVersion)],
         ComputeHostCommand.Report r when state.Capacity != r.Capacity => [new ComputeHostCapacityChanged(state.Id, r.Capacity)],
         ComputeHostCommand.Report => [],
-        ComputeHostCommand.Claim c when state is null => throw new InsufficientHostResources("(unregistered)"),
+        ComputeHostCommand.Claim c when c.Resources.Vcpus < 0 || c.Resources.MemoryMb < 0 || c.Resources.DiskGb < 0 =>
+            throw new ArgumentOutOfRangeException(nameof(command), "a claim cannot be negative"),
+        ComputeHostCommand.Claim when state is null => throw new InsufficientHostResources("(unregistered)"),
         ComputeHostCommand.Claim c when state.Claims.ContainsKey(c.ServerId) => [], // redelivered: already claimed
         ComputeHostCommand.Claim c when !state.Free.Fits(c.Resources) => throw new InsufficientHostResources(state.Name),
         ComputeHostCommand.Claim c => [new ResourcesClaimed(state.Id, c.ServerId, c.Resources)],

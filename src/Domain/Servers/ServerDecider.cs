@@ -82,7 +82,7 @@ public static class ServerDecider
                     ? [new ServerSchedulingFailed(id, c.Fault)] : Nothing,
             ServerCommand.RecordBuildStep c =>
                 state.VmState == VmState.Building && state.Host == c.Host && state.TaskState != TaskState.Deleting
-                && BuildOrder(c.Step) > BuildOrder(state.TaskState)
+                && BuildOrder(c.Step) > Math.Max(0, BuildOrder(state.TaskState))
                     ? [new ServerBuildStepStarted(id, c.Host, c.Step)] : Nothing,
             ServerCommand.RecordBuilt c =>
                 state.VmState == VmState.Building && state.Host == c.Host && state.TaskState != TaskState.Deleting
@@ -144,7 +144,7 @@ public static class ServerDecider
         TaskState.Networking => 1,
         TaskState.BlockDeviceMapping => 2,
         TaskState.Spawning => 3,
-        _ => int.MaxValue,
+        _ => -1, // not a build step: never "forward"
     };
 
     private static TaskState? TaskStateOf(ServerAction action, TaskState? current) => action switch

@@ -10,5 +10,10 @@ namespace Nova.Projections.Hosts;
 /// </summary>
 public partial class ComputeHostAggregation : SingleStreamProjection<ComputeHost, Guid>
 {
+    public ComputeHostAggregation()
+    {
+        foreach (var type in ComputeHostEventTypes.All) IncludeType(type);
+    }
+
     public override ComputeHost Evolve(ComputeHost? snapshot, Guid id, IEvent e) => ComputeHost.Evolve(snapshot, e.Data);
 }

@@ -45,6 +45,11 @@ public static class EventHeaders
 
 public partial class InstanceActionsProjection : SingleStreamProjection<InstanceActionLog, Guid>
 {
+    public InstanceActionsProjection()
+    {
+        foreach (var type in ServerEventTypes.All) IncludeType(type);
+    }
+
     private const string ScheduleAndBuild = "conductor_schedule_and_build_instances";
     private const string BuildAndRun = "compute__do_build_and_run_instance";
 

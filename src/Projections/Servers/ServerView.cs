@@ -43,6 +43,11 @@ public sealed class ServerView
 /// </summary>
 public partial class ServerViewProjection : SingleStreamProjection<ServerView, Guid>
 {
+    public ServerViewProjection()
+    {
+        foreach (var type in ServerEventTypes.All) IncludeType(type);
+    }
+
     public override ServerView Evolve(ServerView? snapshot, Guid id, IEvent e)
     {
         var view = snapshot ?? new ServerView { Id = id };

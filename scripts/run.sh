@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs the whole control plane on this machine: PostgreSQL and RabbitMQ (installed from apt
+# when missing, data in .data/run, kept across runs), the API with its projection daemon,
+# relay, scheduler and conductor, and the fake compute host(s). Ctrl-C or SIGTERM stops it all.
+#
+#   NOVA_FAKE_HOSTS=3                                  three fake hosts (fake-1 … fake-3)
+#   NOVA_FAKE_CAPACITY=vcpus=4,memory_mb=8192,disk_gb=200   size of each fake host
+#   NOVA_API_URL=http://127.0.0.1:8774                 where the API listens
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export NOVA_DATA=${NOVA_DATA:-$ROOT/.data/run}
+source scripts/services.sh
+
+ensure_dotnet
+mkdir -p "$NOVA_DATA/logs"
+PIDS=()
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_rabbitmq; stop_postgres
+  echo "stopped"
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+start_postgres durable
+start_rabbitmq
+$PGBIN/psql -h 127.0.0.1 -p "$NOVA_PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='nova'" | grep -q 1 \
+  || $PGBIN/psql -h 127.0.0.1 -p "$NOVA_PG_PORT" -U postgres -qc "CREATE DATABASE nova"
+
+echo "building…"
+dotnet build Nova.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
+nova_connection_strings
+export Nova__Api__Url=${NOVA_API_URL:-http://127.0.0.1:8774}
+export Nova__Images__Default=${NOVA_DEFAULT_IMAGE:-cirros-0.6.2-x86_64-disk}
+export Nova__Compute__FakeHosts=${NOVA_FAKE_HOSTS:-1}
+if [ -n "${NOVA_FAKE_CAPACITY:-}" ]; then
+  IFS=, read -ra parts <<<"$NOVA_FAKE_CAPACITY"
+  for kv in "${parts[@]}"; do
+    case "${kv%%=*}" in
+      vcpus) export Nova__Compute__Fake__Vcpus=${kv#*=} ;;
+      memory_mb) export Nova__Compute__Fake__MemoryMb=${kv#*=} ;;
+      disk_gb) export Nova__Compute__Fake__DiskGb=${kv#*=} ;;
+      *) echo "unknown capacity key: $kv" >&2; exit 2 ;;
+    esac
+  done
+else
+  # One host sized from this machine, as Nova's fake driver reports it.
+  export Nova__Compute__Fake__Vcpus=$(nproc)
+  export Nova__Compute__Fake__MemoryMb=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 ))
+  export Nova__Compute__Fake__DiskGb=$(( $(df -Pk "$NOVA_DATA" | awk 'NR==2 {print $2}') / 1024 / 1024 ))
+fi
+
+# Each process runs from its own folder, where its appsettings.json is.
+(cd src/Api/bin/Release/net10.0 && exec dotnet Nova.Api.dll) >"$NOVA_DATA/logs/api.log" 2>&1 &
+PIDS+=($!)
+(cd src/ComputeWorker/bin/Release/net10.0 && exec dotnet Nova.ComputeWorker.dll) >"$NOVA_DATA/logs/compute.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do curl -sf "$Nova__Api__Url/" >/dev/null && break; sleep 0.2; done
+echo "control plane up at $Nova__Api__Url/v2.1 ($Nova__Compute__FakeHosts fake host(s)); logs in $NOVA_DATA/logs"
+echo "try: openstack --os-auth-type admin_token --os-token admin:admin --os-endpoint $Nova__Api__Url/v2.1 server list"
+wait -n "${PIDS[@]}" || true
+echo "a control-plane process exited; see $NOVA_DATA/logs" >&2
+exit 1

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test against real PostgreSQL and RabbitMQ, installed from apt when missing and
+# started here in a throwaway folder (no Docker needed). Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export NOVA_DATA=${NOVA_TEST_DATA:-$ROOT/.data/test}
+# Test ports differ from run.sh's, so a running stack and a test run can share the machine.
+export NOVA_PG_PORT=${NOVA_TEST_PG_PORT:-55442} NOVA_RMQ_PORT=${NOVA_TEST_RMQ_PORT:-56730}
+source scripts/services.sh
+
+ensure_dotnet || exit 1
+rm -rf "$NOVA_DATA"; mkdir -p "$NOVA_DATA"
+cleanup() { stop_rabbitmq; stop_postgres; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_postgres throwaway || exit 1
+start_rabbitmq || exit 1
+export NOVA_TEST_PG="Host=127.0.0.1;Port=$NOVA_PG_PORT;Username=postgres;Maximum Pool Size=60"
+export NOVA_TEST_RABBITMQ_PORT=$NOVA_RMQ_PORT
+
+RESULTS=$NOVA_DATA/results
+dotnet build Nova.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed (build failed)"; exit 1; }
+dotnet test Nova.sln -c Release --no-build --nologo --results-directory "$RESULTS" \
+  --logger "trx" --logger "console;verbosity=normal" "$@"
+status=$?
+
+read -r passed failed < <(python3 - "$RESULTS" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed", 0))
+    failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+print(passed, failed)
+PY
+)
+if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; fi
+echo "${passed:-0} passed, ${failed:-0} failed"
+[ "${passed:-0}" -gt 0 ] && [ "${failed:-0}" -eq 0 ]

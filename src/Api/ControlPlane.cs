@@ -1,0 +1,70 @@
+using JasperFx.Events.Daemon;
+using Marten;
+using Mediator;
+using Nova.Api.Flavors;
+using Nova.Api.Http;
+using Nova.Api.Images;
+using Nova.Api.InstanceActions;
+using Nova.Api.Servers;
+using Nova.Api.Versions;
+using Nova.Commands.Behaviors;
+using Nova.Commands.Bus;
+using Nova.Commands.Relay;
+using Nova.Commands.Requests;
+using Nova.Projections;
+
+namespace Nova.Api;
+
+/// <summary>
+/// The control plane process: REST API, command handlers, the projection daemon, the event
+/// relay, the scheduler and the conductor. Compute hosts run in their own processes.
+/// </summary>
+public static class ControlPlane
+{
+    public const string DefaultUrl = "http://127.0.0.1:8774";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var config = builder.Configuration;
+        if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls(config["Nova:Api:Url"] ?? DefaultUrl);
+
+        var connection = config.GetConnectionString("Nova")
+                         ?? throw new InvalidOperationException("ConnectionStrings:Nova is not configured");
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<Caller>();
+        services.AddScoped<EventSessions>();
+        services.AddSingleton<ReadYourWrites>();
+        services.AddMarten(opts => NovaStore.Configure(opts, connection))
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(DaemonMode.Solo)
+            .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton);
+        services.AddMediator((MediatorOptions options) =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
+        });
+        services.AddControlPlaneBus(config);
+        services.AddHostedService<CatalogSeed>();
+
+        var app = builder.Build();
+        app.UseMiddleware<NovaErrorMiddleware>();
+        app.UseMiddleware<RequestIdentityMiddleware>();
+        app.UseMiddleware<MicroversionMiddleware>();
+        app.UseRouting();
+        app.MapVersions();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        var api = app.MapGroup("/v2.1");
+        api.MapServers();
+        api.MapInstanceActions();
+        api.MapFlavors();
+        api.MapImages();
+        // Anything else under /v2.1 is Nova's 404 shape, not an empty body.
+        api.MapFallback((HttpContext http) => throw NovaError.NotFound($"The resource could not be found: {http.Request.Path}"));
+        return app;
+    }
+}

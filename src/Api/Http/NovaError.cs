@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Nova.Commands.Requests;
+using Nova.Domain.Servers;
+
+namespace Nova.Api.Http;
+
+/// <summary>An error the API answers with Nova's body shape, e.g. <c>{"itemNotFound": {"code": 404, "message": "..."}}</c>.</summary>
+public sealed class NovaError(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public static NovaError BadRequest(string message) => new(400, message);
+    public static NovaError NotFound(string message) => new(404, message);
+
+    /// <summary>Nova's fault names by status (nova/api/openstack/wsgi.py).</summary>
+    public static string FaultName(int status) => status switch
+    {
+        400 => "badRequest",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "itemNotFound",
+        405 => "badMethod",
+        409 => "conflictingRequest",
+        413 or 429 => "overLimit",
+        415 => "badMediaType",
+        501 => "notImplemented",
+        503 => "serviceUnavailable",
+        _ => "computeFault",
+    };
+
+    public static Task Write(HttpContext http, int status, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=UTF-8";
+        return http.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            [FaultName(status)] = new { code = status, message },
+        }));
+    }
+}
+
+/// <summary>Turns every failure into Nova's error shape; anything unexpected is a logged 500, never a stack trace.</summary>
+public sealed class NovaErrorMiddleware(RequestDelegate next, ILogger<NovaErrorMiddleware> log)
+{
+    public async Task Invoke(HttpContext http)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (Exception e) when (!http.Response.HasStarted)
+        {
+            var (status, message) = e switch
+            {
+                NovaError n => (n.Status, n.Message),
+                InvalidRequest r => (400, r.Message),
+                BadHttpRequestException b => (b.StatusCode == 413 ? 413 : 400, "Malformed request body"),
+                JsonException => (400, "Malformed request body"),
+                ServerNotFound n => (404, n.Message),
+                NotFound n => (404, n.Message),
+                Forbidden f => (403, f.Message),
+                ServerConflict c => (409, c.Message),
+                Conflict c => (409, c.Message),
+                OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "client closed request"),
+                _ => (500, "Unexpected API Error. Please report this at the project's issue tracker and attach the request id."),
+            };
+            if (status == 500) log.LogError(e, "Unexpected error for {Method} {Path}", http.Request.Method, http.Request.Path);
+            await Write(http, status, message);
+        }
+    }
+
+    private static Task Write(HttpContext http, int status, string message) => NovaError.Write(http, status, message);
+}

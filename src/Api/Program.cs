@@ -1,0 +1,5 @@
+using Nova.Api;
+
+await ControlPlane.Build(args).RunAsync();
+
+public partial class Program;

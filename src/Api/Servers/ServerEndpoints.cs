@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Nova.Api.Http;
+using Nova.Commands.Requests;
+using Nova.Commands.Servers.Creating;
+using Nova.Commands.Servers.Deleting;
+using Nova.Commands.Servers.Locking;
+using Nova.Commands.Servers.Rebooting;
+using Nova.Commands.Servers.Starting;
+using Nova.Commands.Servers.Stopping;
+using Nova.Domain.Servers;
+using IMediator = Mediator.IMediator;
+
+namespace Nova.Api.Servers;
+
+/// <summary>/v2.1/servers: thin endpoints; parsing here, rules in the command handlers and the decider.</summary>
+public static class ServerEndpoints
+{
+    public static void MapServers(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/servers", (HttpContext http, IMediator mediator, Caller caller) => List(http, mediator, caller, detail: false));
+        api.MapGet("/servers/detail", (HttpContext http, IMediator mediator, Caller caller) => List(http, mediator, caller, detail: true));
+        api.MapGet("/servers/{id}", async (string id, HttpContext http, IMediator mediator, Caller caller) =>
+            NovaJson.Json(new { server = ServerJson.Detail(http, await mediator.Send(new GetServer(ParseId(id))), caller.IsAdmin) }));
+        api.MapPost("/servers", Create);
+        api.MapDelete("/servers/{id}", async (string id, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
+        {
+            await reads.WaitFor(await mediator.Send(new DeleteServer(ParseId(id)), ct), ct);
+            return Results.NoContent();
+        });
+        api.MapPost("/servers/{id}/action", Act);
+    }
+
+    public static Guid ParseId(string id) =>
+        Guid.TryParse(id, out var guid) ? guid : throw NovaError.NotFound($"Instance {id} could not be found.");
+
+    private static async Task<IResult> List(HttpContext http, IMediator mediator, Caller caller, bool detail)
+    {
+        var q = http.Request.Query;
+        var filter = new ServerFilter(
+            Name: Text(q, "name"),
+            Status: Text(q, "status"),
+            Limit: Limit(q),
+            Marker: Text(q, "marker") is { } m ? (Guid.TryParse(m, out var marker) ? marker : throw NovaError.BadRequest($"marker [{m}] not found")) : null,
+            AllTenants: Text(q, "all_tenants") is { } all && all is not ("0" or "false" or "False"),
+            ProjectId: Text(q, "project_id") ?? Text(q, "tenant_id"),
+            Host: Text(q, "host"),
+            FlavorId: Text(q, "flavor"),
+            ImageId: Text(q, "image"),
+            ChangesSince: Text(q, "changes-since") is { } since
+                ? DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
+                    : throw NovaError.BadRequest($"Invalid input for query parameters changes-since. Value: {since}. '{since}' is not a 'date-time'")
+                : null,
+            SortAscending: Text(q, "sort_dir") == "asc");
+        if (filter.AllTenants && !caller.IsAdmin)
+            throw new NovaError(403, "Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.");
+        var servers = await mediator.Send(new ListServers(filter));
+        var body = new Dictionary<string, object?>
+        {
+            ["servers"] = servers.Select(s => detail ? ServerJson.Detail(http, s, caller.IsAdmin) : ServerJson.Summary(http, s)).ToList(),
+        };
+        if (Links.Next(http, detail ? "servers/detail" : "servers", filter.Limit, servers.Count, servers.LastOrDefault()?.Id.ToString()) is { } next)
+            body["servers_links"] = next;
+        return NovaJson.Json(body);
+    }
+
+    private static async Task<IResult> Create(HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct)
+    {
+        var version = MicroversionMiddleware.Of(http);
+        var body = await NovaJson.ReadObject(http.Request);
+        var server = NovaJson.RequireObject(body, "server");
+        var name = NovaJson.RequireString(server, "name");
+        var flavorRef = server["flavorRef"] switch
+        {
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
+            null => throw NovaError.BadRequest("Invalid input for field/attribute flavorRef. Value: missing. 'flavorRef' is a required property"),
+            var other => throw NovaError.BadRequest($"Invalid input for field/attribute flavorRef. Value: {other.ToJsonString()}. is not of type 'string', 'integer'"),
+        };
+        var imageRef = NovaJson.OptionalString(server, "imageRef") ?? "";
+        if (imageRef.Length == 0) throw NovaError.BadRequest("Can not find requested image");
+        // An image link (http://.../images/ID) is accepted like an id, as Nova does.
+        imageRef = imageRef.TrimEnd('/').Split('/')[^1];
+
+        var metadata = new Dictionary<string, string>();
+        if (server["metadata"] is { } meta)
+        {
+            if (meta is not JsonObject metaObject) throw NovaError.BadRequest("Invalid input for field/attribute metadata. Value: not an object.");
+            foreach (var (key, value) in metaObject)
+                metadata[key] = value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
+                    : throw NovaError.BadRequest($"Invalid input for field/attribute metadata. Value: {metaObject.ToJsonString()}. {value?.ToJsonString() ?? "null"} is not of type 'string'");
+        }
+
+        var networks = server["networks"] switch
+        {
+            null when version.AtLeast(37) && !server.ContainsKey("networks") =>
+                throw NovaError.BadRequest("Invalid input for field/attribute networks. Value: missing. 'networks' is a required property"),
+            null => "auto",
+            JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is "auto" or "none" => v.GetValue<string>(),
+            JsonArray { Count: 0 } => "auto",
+            JsonArray => throw NovaError.BadRequest("Requesting specific networks or ports is not supported: this control plane has no network service; use \"auto\" or \"none\"."),
+            var other => throw NovaError.BadRequest($"Invalid input for field/attribute networks. Value: {other.ToJsonString()}. is not valid under any of the given schemas"),
+        };
+
+        var min = NovaJson.OptionalInt(server, "min_count") ?? 1;
+        var max = NovaJson.OptionalInt(server, "max_count") ?? min;
+        if (min < 1 || max < 1) throw NovaError.BadRequest("Invalid input for field/attribute min_count or max_count. Value: must be at least 1.");
+        if (min > max) throw NovaError.BadRequest("min_count must be <= max_count");
+        var returnReservation = NovaJson.OptionalBool(server, "return_reservation_id") ?? false;
+
+        var created = await mediator.Send(new CreateServer(name, flavorRef, imageRef, metadata, networks, max), ct);
+        await reads.WaitFor(created.Servers, ct);
+
+        if (returnReservation) return NovaJson.Json(new { reservation_id = created.ReservationId }, 202);
+        var first = created.Servers[0].ServerId.ToString();
+        http.Response.Headers.Location = $"{Links.Root(http)}/v2.1/servers/{first}";
+        var response = new Dictionary<string, object?>
+        {
+            ["id"] = first,
+            ["links"] = Links.For(http, "servers", first),
+            ["OS-DCF:diskConfig"] = "MANUAL",
+            ["adminPass"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(9)),
+        };
+        if (networks != "none") response["security_groups"] = new[] { new { name = "default" } };
+        return NovaJson.Json(new { server = response }, 202);
+    }
+
+    private static readonly HashSet<string> NotImplementedActions =
+    [
+        "resize", "confirmResize", "revertResize", "rebuild", "pause", "unpause", "suspend", "resume",
+        "shelve", "shelveOffload", "unshelve", "rescue", "unrescue", "createImage", "createBackup", "migrate",
+        "os-migrateLive", "evacuate", "forceDelete", "restore", "os-getConsoleOutput", "os-resetState",
+        "changePassword", "trigger_crash_dump", "os-getVNCConsole", "os-getSerialConsole", "addSecurityGroup",
+        "removeSecurityGroup", "injectNetworkInfo", "resetNetwork",
+    ];
+
+    private static async Task<IResult> Act(string id, HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct)
+    {
+        var serverId = ParseId(id);
+        var body = await NovaJson.ReadObject(http.Request);
+        if (body.Count != 1) throw NovaError.BadRequest("Malformed request body: exactly one action expected");
+        var (action, args) = body.First();
+        ServerWrite write = action switch
+        {
+            "os-stop" => await mediator.Send(new StopServer(serverId), ct),
+            "os-start" => await mediator.Send(new StartServer(serverId), ct),
+            "reboot" => await mediator.Send(new RebootServer(serverId, RebootTypeOf(args)), ct),
+            "lock" => await mediator.Send(new LockServer(serverId, args is JsonObject o ? NovaJson.OptionalString(o, "locked_reason") : null), ct),
+            "unlock" => await mediator.Send(new UnlockServer(serverId), ct),
+            _ when NotImplementedActions.Contains(action) =>
+                throw new NovaError(501, $"The '{action}' action is not implemented by this control plane yet."),
+            _ => throw NovaError.BadRequest($"There is no such action: {action}"),
+        };
+        await reads.WaitFor(write, ct);
+        return Results.StatusCode(202);
+    }
+
+    private static RebootType RebootTypeOf(JsonNode? args)
+    {
+        if (args is not JsonObject o) throw NovaError.BadRequest("Invalid input for field/attribute reboot. Value: not an object.");
+        return NovaJson.OptionalString(o, "type")?.ToUpperInvariant() switch
+        {
+            "SOFT" => RebootType.Soft,
+            "HARD" => RebootType.Hard,
+            null => throw NovaError.BadRequest("Invalid input for field/attribute reboot. Value: missing. 'type' is a required property"),
+            var other => throw NovaError.BadRequest($"Invalid input for field/attribute type. Value: {other}. '{other}' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"),
+        };
+    }
+
+    private static string? Text(IQueryCollection q, string key) => q.TryGetValue(key, out var v) && v.Count > 0 && v[0]!.Length > 0 ? v[0] : null;
+
+    public static int? Limit(IQueryCollection q) =>
+        Text(q, "limit") is { } l
+            ? int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit
+                : throw NovaError.BadRequest($"Invalid input for query parameters limit. Value: {l}. '{l}' does not match '^[0-9]*$'")
+            : null;
+}

@@ -1,0 +1,20 @@
+using Nova.ComputeWorker.Drivers.Fake;
+
+namespace Nova.ComputeWorker;
+
+/// <summary>Section <c>Nova:Compute</c>.</summary>
+public sealed class ComputeWorkerOptions
+{
+    /// <summary><c>fake</c> (the libvirt driver comes with its own issue).</summary>
+    public string Driver { get; set; } = "fake";
+    /// <summary>Host names this process serves; empty means <c>fake-1 … fake-N</c> for <see cref="FakeHosts"/>.</summary>
+    public List<string> Hosts { get; set; } = new();
+    public int FakeHosts { get; set; } = 1;
+    public FakeDriverOptions Fake { get; set; } = new();
+    public int ReportIntervalSeconds { get; set; } = 10;
+    /// <summary>Instance operations a host runs at once.</summary>
+    public int ConcurrentOperations { get; set; } = 64;
+
+    public IReadOnlyList<string> HostNames() =>
+        Hosts.Count > 0 ? Hosts : Enumerable.Range(1, Math.Max(1, FakeHosts)).Select(i => $"fake-{i}").ToList();
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Nova.Domain.Hosts;
+using Nova.Domain.Servers;
+
+namespace Nova.ComputeWorker.Drivers.Fake;
+
+/// <summary>Nova's fake hypervisor: capacity, per-operation delay and failure injection are configurable.</summary>
+public sealed class FakeDriverOptions
+{
+    public int Vcpus { get; set; } = Environment.ProcessorCount * 8;
+    public int MemoryMb { get; set; } = 65536;
+    public int DiskGb { get; set; } = 1024;
+    /// <summary>Time each operation takes, like a real hypervisor's latency.</summary>
+    public int DelayMs { get; set; }
+    /// <summary>Share of spawns that fail (0..1), to exercise failed builds.</summary>
+    public double SpawnFailureRate { get; set; }
+}
+
+/// <summary>
+/// Nova's <c>fake</c> compute driver: keeps its domains in memory and does no real work. A product
+/// feature for control-plane tests and scale runs, not a test double.
+/// </summary>
+public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
+{
+    private readonly ConcurrentDictionary<Guid, PowerState> domains = new();
+
+    public string HypervisorType => "fake";
+    public string HypervisorVersion => "1000";
+    public HostResources Capacity => new(options.Vcpus, options.MemoryMb, options.DiskGb);
+
+    public async Task Spawn(InstanceSpec spec, CancellationToken ct)
+    {
+        await Delay(ct);
+        if (domains.ContainsKey(spec.ServerId)) return;
+        if (options.SpawnFailureRate > 0 && Random.Shared.NextDouble() < options.SpawnFailureRate)
+            throw new HypervisorError($"Fake hypervisor failed to spawn instance {spec.ServerId} (injected failure).");
+        domains[spec.ServerId] = PowerState.Running;
+    }
+
+    public Task PowerOff(Guid serverId, CancellationToken ct) => Set(serverId, PowerState.Shutdown, ct);
+    public Task PowerOn(Guid serverId, CancellationToken ct) => Set(serverId, PowerState.Running, ct);
+    public Task Reboot(Guid serverId, RebootType type, CancellationToken ct) => Set(serverId, PowerState.Running, ct);
+
+    public async Task Destroy(Guid serverId, CancellationToken ct)
+    {
+        await Delay(ct);
+        domains.TryRemove(serverId, out _);
+    }
+
+    public PowerState? GetPowerState(Guid serverId) => domains.TryGetValue(serverId, out var state) ? state : null;
+
+    public IReadOnlyCollection<Guid> ListInstances() => domains.Keys.ToList();
+
+    private async Task Set(Guid serverId, PowerState state, CancellationToken ct)
+    {
+        await Delay(ct);
+        if (!domains.ContainsKey(serverId)) throw new HypervisorError($"Instance {serverId} could not be found on this host.");
+        domains[serverId] = state;
+    }
+
+    private Task Delay(CancellationToken ct) => options.DelayMs > 0 ? Task.Delay(options.DelayMs, ct) : Task.CompletedTask;
+}

@@ -1,0 +1,29 @@
+using Nova.Domain.Flavors;
+using Nova.Domain.Hosts;
+using Nova.Domain.Servers;
+
+namespace Nova.ComputeWorker.Drivers;
+
+/// <summary>What a host needs to build an instance.</summary>
+public sealed record InstanceSpec(Guid ServerId, string Name, FlavorSpec Flavor, string ImageId, string Networks);
+
+/// <summary>The hypervisor behind one compute host (Nova's virt driver interface, reduced to the spine's operations).</summary>
+public interface IComputeDriver
+{
+    string HypervisorType { get; }
+    string HypervisorVersion { get; }
+    HostResources Capacity { get; }
+
+    /// <summary>Create and start the instance; returns once it runs. Idempotent for an instance that already runs.</summary>
+    Task Spawn(InstanceSpec spec, CancellationToken ct);
+    Task PowerOff(Guid serverId, CancellationToken ct);
+    Task PowerOn(Guid serverId, CancellationToken ct);
+    Task Reboot(Guid serverId, RebootType type, CancellationToken ct);
+    /// <summary>Remove the instance and everything it holds on this host; nothing to do when it is absent.</summary>
+    Task Destroy(Guid serverId, CancellationToken ct);
+    PowerState? GetPowerState(Guid serverId);
+    IReadOnlyCollection<Guid> ListInstances();
+}
+
+/// <summary>The hypervisor refused or failed an operation; the message is shown as the fault or action error.</summary>
+public sealed class HypervisorError(string message) : Exception(message);

@@ -1,0 +1,40 @@
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Nova.ComputeWorker.Instances;
+using Nova.Domain.Compute;
+using Nova.Domain.Hosts;
+
+namespace Nova.ComputeWorker.Reporting;
+
+/// <summary>Registers each host at start and reports its resources every interval: its heartbeat.</summary>
+public sealed class HostReporter(IBus bus, IEnumerable<ComputeNode> nodes, ComputeQueues queues, ComputeWorkerOptions options,
+    ILogger<HostReporter> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.ReportIntervalSeconds));
+        do
+        {
+            foreach (var node in nodes)
+            {
+                try
+                {
+                    var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queues.Conductor}"));
+                    await endpoint.Send(Report(node), stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogWarning("Report of host {Host} failed: {Error}", node.Name, e.Message);
+                }
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private static ComputeHostReport Report(ComputeNode node)
+    {
+        var instances = node.Driver.ListInstances();
+        return new ComputeHostReport(node.Name, node.Driver.Capacity, HostResources.None, instances.Count,
+            node.Driver.HypervisorType, node.Driver.HypervisorVersion, DateTimeOffset.UtcNow);
+    }
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Nova.ComputeWorker;
+using Nova.Domain.Hosts;
+
+namespace Nova.Api.Tests.Infrastructure;
+
+public sealed record StackOptions(
+    int Hosts = 1, int Vcpus = 64, int MemoryMb = 131072, int DiskGb = 4096,
+    double SpawnFailureRate = 0, int DelayMs = 0);
+
+/// <summary>
+/// A whole control plane on real PostgreSQL and RabbitMQ: the API process (daemon, relay,
+/// scheduler, conductor) listening on a free port, and a compute worker with fake hosts, each
+/// in its own database and queue namespace so stacks never see each other's traffic.
+/// </summary>
+public sealed class ControlPlaneStack : IAsyncLifetime
+{
+    public static readonly string DefaultImage = "8f4c3b2a-1d5e-4c6f-9a7b-0e1d2c3b4a59";
+    private readonly StackOptions options;
+    private readonly string name = "t" + Guid.NewGuid().ToString("N")[..10];
+    private string adminConnection = "";
+    private WebApplication? api;
+    private IHost? worker;
+
+    public ControlPlaneStack() => options = new StackOptions();
+
+    /// <summary>A stack of its own, for tests that need other hosts or failure injection.</summary>
+    public static ControlPlaneStack With(StackOptions options) => new(options, 0);
+
+    private ControlPlaneStack(StackOptions options, int _) => this.options = options;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public IDocumentStore Store => api!.Services.GetRequiredService<IDocumentStore>();
+    public IServiceProvider Services => api!.Services;
+
+    public async Task InitializeAsync()
+    {
+        var (postgres, rabbitHost, rabbitPort) = await TestServices.Get();
+        adminConnection = new NpgsqlConnectionStringBuilder(postgres) { Database = "postgres" }.ConnectionString;
+        await using (var conn = new NpgsqlConnection(adminConnection))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Nova"] = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString,
+            ["Nova:RabbitMq:Host"] = rabbitHost,
+            ["Nova:RabbitMq:Port"] = rabbitPort.ToString(),
+            ["Nova:RabbitMq:User"] = "guest",
+            ["Nova:RabbitMq:Pass"] = "guest",
+            ["Nova:Bus:QueuePrefix"] = name + ".",
+            ["Nova:Api:Url"] = BaseAddress.ToString().TrimEnd('/'),
+            ["Nova:Images:Default"] = "cirros",
+            ["Nova:Compute:FakeHosts"] = options.Hosts.ToString(),
+            ["Nova:Compute:Fake:Vcpus"] = options.Vcpus.ToString(),
+            ["Nova:Compute:Fake:MemoryMb"] = options.MemoryMb.ToString(),
+            ["Nova:Compute:Fake:DiskGb"] = options.DiskGb.ToString(),
+            ["Nova:Compute:Fake:SpawnFailureRate"] = options.SpawnFailureRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Nova:Compute:Fake:DelayMs"] = options.DelayMs.ToString(),
+        };
+
+        api = ControlPlane.Build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            Quiet(b.Logging);
+        });
+        await api.StartAsync();
+
+        var workerBuilder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        workerBuilder.Configuration.AddInMemoryCollection(settings);
+        Quiet(workerBuilder.Logging);
+        workerBuilder.Services.AddComputeWorker(workerBuilder.Configuration);
+        worker = workerBuilder.Build();
+        await worker.StartAsync();
+
+        // Ready when every host has registered through the bus and the conductor.
+        await Eventually.True(async () =>
+        {
+            await using var session = Store.QuerySession();
+            return await session.Query<Domain.Hosts.ComputeHost>().CountAsync() == options.Hosts;
+        }, TimeSpan.FromSeconds(30), "compute hosts registered");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (worker is not null) { await worker.StopAsync(); worker.Dispose(); }
+        if (api is not null) { await api.StopAsync(); await api.DisposeAsync(); }
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(adminConnection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>An HTTP client with a noauth2 token (<c>user:project</c>; user admin is an admin).</summary>
+    public HttpClient Client(string token, string? microversion = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("X-Auth-Token", token);
+        if (microversion is not null) client.DefaultRequestHeaders.Add("OpenStack-API-Version", $"compute {microversion}");
+        return client;
+    }
+
+    public async Task<long> EventCount()
+    {
+        await using var session = Store.QuerySession();
+        var stats = await Store.Advanced.FetchEventStoreStatistics();
+        return stats.EventCount;
+    }
+
+    public async Task<Domain.Hosts.ComputeHost> ComputeHost(string hostName)
+    {
+        await using var session = Store.QuerySession();
+        return (await session.LoadAsync<Domain.Hosts.ComputeHost>(ComputeHostId.From(hostName)))!;
+    }
+
+    private static void Quiet(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(LogLevel.Warning);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StackCollection : ICollectionFixture<ControlPlaneStack>
+{
+    public const string Name = "control plane";
+}

@@ -1,0 +1,93 @@
+using Nova.Domain.Hosts;
+using Nova.Domain.Servers;
+
+namespace Nova.Domain.Tests.Support;
+
+/// <summary>
+/// Given events / When command / Then events, in the style of Oskar Dudycz's EventSourcing.NetCore samples:
+/// the given events are folded with the aggregate's Evolve, the command goes through the pure Decide,
+/// and the produced events are compared with the expected ones (record equality, in order).
+/// </summary>
+public sealed class DeciderSpecification<TCommand, TState>(
+    Func<TCommand, TState?, IReadOnlyList<object>> decide,
+    Func<TState?, object, TState> evolve)
+    where TCommand : class
+    where TState : class
+{
+    private object[] given = [];
+    private TCommand? when;
+
+    public DeciderSpecification<TCommand, TState> Given(params object[] events)
+    {
+        given = events;
+        return this;
+    }
+
+    public DeciderSpecification<TCommand, TState> When(TCommand command)
+    {
+        when = command;
+        return this;
+    }
+
+    /// <summary>The state the given events fold to (null for an empty stream).</summary>
+    public TState? State => given.Aggregate((TState?)null, (state, e) => evolve(state, e));
+
+    /// <summary>The command is accepted and produces exactly <paramref name="expected"/>, in that order.</summary>
+    public void Then(params object[] expected)
+    {
+        var actual = Decide();
+        Assert.Equal(expected, actual, EventComparer.Instance);
+    }
+
+    /// <summary>The command is accepted (or ignored) and produces no event.</summary>
+    public void ThenNothing()
+    {
+        var actual = Decide();
+        Assert.Empty(actual);
+    }
+
+    /// <summary>The command is refused with <typeparamref name="TException"/>; returns it for message checks.</summary>
+    public TException ThenThrows<TException>() where TException : Exception =>
+        Assert.Throws<TException>(() => Decide());
+
+    private IReadOnlyList<object> Decide()
+    {
+        if (when is null) throw new InvalidOperationException("When(command) was not called");
+        return decide(when, State);
+    }
+}
+
+public static class ServerSpec
+{
+    public static DeciderSpecification<ServerCommand, Server> Given(params object[] events) =>
+        new DeciderSpecification<ServerCommand, Server>(ServerDecider.Decide, Server.Evolve).Given(events);
+}
+
+public static class HostSpec
+{
+    public static DeciderSpecification<ComputeHostCommand, ComputeHost> Given(params object[] events) =>
+        new DeciderSpecification<ComputeHostCommand, ComputeHost>(ComputeHostDecider.Decide, ComputeHost.Evolve).Given(events);
+}
+
+/// <summary>
+/// Record equality, except for the one event that carries a dictionary (ServerCreateRequested.Metadata):
+/// that field is compared by content, the rest by record equality.
+/// </summary>
+public sealed class EventComparer : IEqualityComparer<object>
+{
+    public static readonly EventComparer Instance = new();
+
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
+
+    public new bool Equals(object? x, object? y) => (x, y) switch
+    {
+        (ServerCreateRequested a, ServerCreateRequested b) =>
+            a with { Metadata = NoMetadata } == b with { Metadata = NoMetadata } && SameContent(a.Metadata, b.Metadata),
+        _ => object.Equals(x, y),
+    };
+
+    public int GetHashCode(object obj) => obj.GetType().GetHashCode();
+
+    private static bool SameContent(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
+}
