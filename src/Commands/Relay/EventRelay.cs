@@ -43,7 +43,7 @@ public sealed class EventRelay : SubscriptionBase
             var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
             await endpoint.Send(message, message.GetType(), ctx => ctx.MessageId = e.Id, ct);
         }
-        if (page.Events.Count > 0) log.LogDebug("Relayed events up to sequence {Sequence}", page.SequenceCeiling);
+        if (page.Events.Count > 0) log.LogDebug("Relayed {Count} events up to sequence {Sequence}", page.Events.Count, page.SequenceCeiling);
         return NullChangeListener.Instance;
     }
 
