@@ -26,16 +26,25 @@ public sealed class ComputeNode(string name, IComputeDriver driver)
     public void MarkTerminated(Guid serverId)
     {
         terminated[serverId] = DateTimeOffset.UtcNow;
-        locks.TryRemove(serverId, out _);
+        // Forget instances torn down long ago (their lock too: nothing will ask for it again).
         if (terminated.Count > 10_000)
             foreach (var old in terminated.Where(t => t.Value < DateTimeOffset.UtcNow.AddHours(-1)).Select(t => t.Key).ToList())
+            {
                 terminated.TryRemove(old, out _);
+                locks.TryRemove(old, out _);
+            }
     }
 
     public bool WasTerminated(Guid serverId) => terminated.ContainsKey(serverId);
 
     private sealed class Release(SemaphoreSlim gate) : IDisposable
     {
-        public void Dispose() => gate.Release();
+        private int released;
+
+        // Disposing twice must not free a lock someone else now holds.
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0) gate.Release();
+        }
     }
 }

@@ -46,21 +46,21 @@ public class ComputeNodeTests
         });
         await firstHolds.Task.WaitAsync(HangGuard);
 
+        // Ask for the lock now, on this thread, while the first holder is known to hold it.
+        var secondLock = node.Lock(Server1, CancellationToken.None);
         var second = Task.Run(async () =>
         {
-            using (await node.Lock(Server1, CancellationToken.None))
+            using (await secondLock)
                 lock (order) order.Add("second in");
         });
 
-        // The second holder cannot get in while the first holds the lock, however long we let it try:
-        // it only proceeds once the first is told to leave.
-        var secondLock = node.Lock(Server1, CancellationToken.None);
+        // The second holder is parked on the lock, not racing a sleep: it can only proceed once the first leaves.
         Assert.False(secondLock.IsCompleted);
+        Assert.False(second.IsCompleted);
         lock (order) Assert.Equal(["first in"], order);
 
         releaseFirst.SetResult();
         await Task.WhenAll(first, second).WaitAsync(HangGuard);
-        (await secondLock.WaitAsync(HangGuard)).Dispose();
 
         Assert.Equal(["first in", "first out", "second in"], order);
     }
@@ -75,7 +75,7 @@ public class ComputeNodeTests
         Assert.False(waiting.IsCompleted);
 
         held.Dispose();
-        using var acquired = await waiting.WaitAsync(HangGuard);
+        var acquired = await waiting.WaitAsync(HangGuard);
         Assert.True(waiting.IsCompletedSuccessfully);
 
         // and it is exclusive again: a third caller waits behind the new holder

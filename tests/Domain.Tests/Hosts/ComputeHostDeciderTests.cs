@@ -127,6 +127,43 @@ public class ComputeHostDeciderTests
             .ThenNothing();
     }
 
+    [Theory]
+    [InlineData(-1, 2048, 20)]
+    [InlineData(1, -2048, 20)]
+    [InlineData(1, 2048, -20)]
+    [InlineData(-1, -1, -1)]
+    [InlineData(int.MinValue, 0, 0)]
+    public void A_claim_with_negative_resources_is_refused(int vcpus, int memoryMb, int diskGb)
+    {
+        Given(Registered())
+            .When(new ComputeHostCommand.Claim(Server1, new HostResources(vcpus, memoryMb, diskGb)))
+            .ThenThrows<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void A_negative_claim_cannot_make_room_on_a_full_host()
+    {
+        var all = new HostResources(8, 16384, 200);
+        Given(Registered(), new ResourcesClaimed(HostId, Server1, all))
+            .When(new ComputeHostCommand.Claim(Server2, new HostResources(-4, -8192, -100)))
+            .ThenThrows<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void A_negative_claim_is_refused_as_invalid_even_on_an_unregistered_host()
+    {
+        Given().When(new ComputeHostCommand.Claim(Server1, new HostResources(-1, 0, 0))).ThenThrows<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void A_claim_with_no_disk_is_not_negative_and_is_recorded()
+    {
+        var noDisk = new HostResources(1, 512, 0);
+        Given(Registered())
+            .When(new ComputeHostCommand.Claim(Server1, noDisk))
+            .Then(new ResourcesClaimed(HostId, Server1, noDisk));
+    }
+
     // ---- release ---------------------------------------------------------------------------------
 
     [Fact]

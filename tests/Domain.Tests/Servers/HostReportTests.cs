@@ -106,6 +106,68 @@ public class HostReportTests
         Given(History.Of(state)).When(BuildStep(TaskState.Spawning)).ThenNothing();
     }
 
+    public static TheoryData<string, TaskState> NotBuildSteps()
+    {
+        var data = new TheoryData<string, TaskState>();
+        TaskState[] buildSteps = [TaskState.Networking, TaskState.BlockDeviceMapping, TaskState.Spawning];
+        foreach (var state in new[] { "building/scheduled", "building/networking", "building/block_device_mapping" })
+            foreach (var task in Enum.GetValues<TaskState>().Except(buildSteps))
+                data.Add(state, task);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(NotBuildSteps))]
+    public void Build_step_with_a_task_state_that_is_not_a_build_step_records_nothing(string state, TaskState task)
+    {
+        Given(History.Of(state)).When(BuildStep(task)).ThenNothing();
+    }
+
+    [Theory]
+    [InlineData(TaskState.Deleting)]
+    [InlineData(TaskState.PoweringOff)]
+    [InlineData(TaskState.Rebooting)]
+    [InlineData(TaskState.Scheduling)]
+    public void A_non_build_step_report_does_not_hold_up_the_real_steps(TaskState task)
+    {
+        var spec = Given(History.Of("building/scheduled")).When(BuildStep(task));
+        spec.ThenNothing();
+        Assert.Equal((VmState.Building, TaskState.Scheduling), (spec.State!.VmState, spec.State.TaskState));
+        Given(History.Of("building/scheduled")).When(BuildStep(TaskState.Networking)).Then(A.Step(TaskState.Networking));
+    }
+
+    [Fact]
+    public void Build_steps_are_accepted_in_order_from_scheduling_and_a_backwards_step_then_records_nothing()
+    {
+        var history = History.Of("building/scheduled").ToList();
+        Assert.Equal(TaskState.Scheduling, ServerDecider.Fold(history)!.TaskState);
+
+        foreach (var step in new[] { TaskState.Networking, TaskState.BlockDeviceMapping, TaskState.Spawning })
+        {
+            Given([.. history]).When(BuildStep(step)).Then(A.Step(step));
+            history.AddRange(ServerDecider.Decide(BuildStep(step), ServerDecider.Fold(history)));
+            var server = ServerDecider.Fold(history)!;
+            Assert.Equal((VmState.Building, step, A.Host), (server.VmState, server.TaskState, server.Host));
+        }
+
+        Assert.Equal(
+            [A.Step(TaskState.Networking), A.Step(TaskState.BlockDeviceMapping), A.Step(TaskState.Spawning)],
+            history.Skip(History.Of("building/scheduled").Length));
+
+        foreach (var backwards in new[] { TaskState.Scheduling, TaskState.Networking, TaskState.BlockDeviceMapping, TaskState.Spawning })
+            Given([.. history]).When(BuildStep(backwards)).ThenNothing();
+
+        Given([.. history]).When(BuiltReport).Then(A.Built());
+    }
+
+    [Theory]
+    [InlineData(TaskState.Networking)]
+    [InlineData(TaskState.BlockDeviceMapping)]
+    public void A_backwards_step_after_a_skipped_step_records_nothing(TaskState step)
+    {
+        Given(History.Of("building/scheduled", A.Step(TaskState.Spawning))).When(BuildStep(step)).ThenNothing();
+    }
+
     // ---- RecordBuilt ---------------------------------------------------------------------------------
 
     [Theory]
