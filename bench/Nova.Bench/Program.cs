@@ -54,6 +54,7 @@ var clkTck = long.TryParse(Shell("getconf", "CLK_TCK"), out var tck) ? tck : 100
 StackProcs? before = data is null ? null : ProcStats.Find(data);
 if (before is not null) Log("processes: " + before.Describe());
 var machineBefore = ProcStats.MachineTicks();
+var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var wallStart = Clock.Now;
 
 // a. one POST with min_count = max_count = count
@@ -199,6 +200,7 @@ List<string> bIds;
 
 var wallMs = Clock.Now - wallStart;
 var machineAfter = ProcStats.MachineTicks();
+var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalSeconds;
 
 // f. CPU over a–e
 if (data is not null && before is not null)
@@ -217,7 +219,7 @@ if (data is not null && before is not null)
         $"{total:0.00} CPU-s {Verdict(total <= 20)} (PostgreSQL {pg:0.00}, RabbitMQ {rmq:0.00})", "≤ 20 CPU-s", "~200 CPU-s"));
     var machineBusy = (double)(machineAfter.Busy - machineBefore.Busy) / clkTck;
     notes.Add($"Scenarios a–e took {Sec(wallMs)} of wall time; the whole machine was busy for {machineBusy:0.00} CPU-s in that time " +
-              $"({machineBusy - total:0.00} CPU-s outside the stack: the benchmark client itself and anything else running).");
+              $"({machineBusy - total:0.00} CPU-s outside the stack: {clientCpu:0.00} by this benchmark client, {machineBusy - total - clientCpu:0.00} by anything else running on the machine).");
     if (before.Api.Count == 0 || before.Worker.Count == 0 || before.Postgres.Count == 0 || before.RabbitMq.Count == 0)
         notes.Add("Some stack processes were NOT FOUND; the CPU and memory rows miss them: " + before.Describe());
 

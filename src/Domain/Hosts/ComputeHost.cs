@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Nova.Domain.Hosts;
 
 public interface IComputeHostEvent
@@ -59,16 +56,7 @@ public sealed record ComputeHost(
 /// <summary>A host's name maps to one stream id, the same on every node (a name-based UUID, RFC 4122 v5).</summary>
 public static class ComputeHostId
 {
-    private static readonly Guid Namespace = Guid.Parse("6ba7b811-9dad-11d1-80b4-00c04fd430c8"); // URL namespace
-
-    public static Guid From(string hostName)
-    {
-        var bytes = Namespace.ToByteArray(bigEndian: true).Concat(Encoding.UTF8.GetBytes("nova-host:" + hostName)).ToArray();
-        var hash = SHA1.HashData(bytes).AsSpan(0, 16).ToArray();
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash, bigEndian: true);
-    }
+    public static Guid From(string hostName) => NameBasedId.From("nova-host:" + hostName);
 }
 
 public abstract record ComputeHostCommand

@@ -105,3 +105,34 @@ public sealed class BootPathTests(ControlPlaneStack stack)
             servers.Select(s => s!["name"]!.GetValue<string>()).Order().ToArray());
     }
 }
+
+[Collection(StackCollection.Name)]
+public sealed class RequestDeduplicationTests(ControlPlaneStack stack)
+{
+    [Fact]
+    public async Task A_create_retried_with_the_same_request_id_returns_the_same_server_and_creates_no_second_one()
+    {
+        var client = stack.Client("kim:retry", "2.37");
+        var requestId = $"req-{Guid.NewGuid()}";
+        var ids = new List<string>();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v2.1/servers")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new
+                {
+                    server = new { name = "once", flavorRef = "1", imageRef = ControlPlaneStack.DefaultImage, networks = "none" },
+                }),
+            };
+            request.Headers.Add("X-OpenStack-Request-ID", requestId);
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            ids.Add(body["server"]!["id"]!.GetValue<string>());
+        }
+        Assert.Equal(ids[0], ids[1]);
+        await client.WaitForStatus(ids[0], "ACTIVE");
+        var (_, list) = await client.Get("/v2.1/servers");
+        Assert.Single(list!["servers"]!.AsArray());
+    }
+}

@@ -1,5 +1,6 @@
 using Mediator;
 using Nova.Commands.Requests;
+using Nova.Domain;
 using Nova.Domain.Servers;
 using Nova.Projections.Flavors;
 using Nova.Projections.Images;
@@ -49,7 +50,9 @@ public sealed class CreateServerHandler(EventSessions sessions, Caller caller, T
         var now = clock.GetUtcNow();
         for (var i = 1; i <= command.Count; i++)
         {
-            var id = Guid.NewGuid();
+            // Server ids derive from the request id: a client retrying with its own
+            // X-OpenStack-Request-ID gets the servers of its first attempt, not new ones.
+            var id = NameBasedId.From($"nova-server:{caller.ProjectId}:{caller.RequestId}:{i}");
             var name = command.Count == 1 ? command.Name.Trim() : $"{command.Name.Trim()}-{i}";
             var events = ServerDecider.Decide(new ServerCommand.Create(id, name, caller.AsRequester(),
                 flavor.ToSpec(), image.Id.ToString(), command.Metadata, command.Networks, now), null);
@@ -57,7 +60,16 @@ public sealed class CreateServerHandler(EventSessions sessions, Caller caller, T
             writes.Add(new ServerWrite(id, events.Count));
         }
         // All or nothing: the whole request is one transaction.
-        await session.SaveChangesAsync(ct);
-        return new CreatedServers(writes, $"r-{Guid.NewGuid().ToString("N")[..8]}");
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (EventSessions.IsLostRace(e))
+        {
+            // A retry of a request that already committed: its servers exist, answer as before.
+        }
+        return new CreatedServers(writes, ReservationId());
     }
+
+    private string ReservationId() => $"r-{NameBasedId.From("nova-reservation:" + caller.RequestId).ToString("N")[..8]}";
 }
