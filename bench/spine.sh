@@ -10,6 +10,8 @@
 #       size of the fake host, default Nova's fake driver (nova/virt/fake.py), which the Zed reference
 #       used; set it empty to keep run.sh's default (this machine's nproc vCPUs, no overcommit).
 #   BENCH_TIMEOUT=120                    seconds a phase may take before it is reported as failed
+#   BENCH_QUIET_WAIT=300                 seconds to wait, after the warm-up, for the machine to be quiet
+#                                        (< 15 % CPU over 3 s); the report says whether it was
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -115,7 +117,7 @@ done
 COMMAND="bash bench/spine.sh  # stack: ${STACK_ENV[*]} bash scripts/run.sh"
 log "running the benchmark ($COUNT servers); report → $OUT"
 rc=0
-dotnet "$BENCH_DLL" --url "$API_URL" --count "$COUNT" --data "$DATA" --timeout "${BENCH_TIMEOUT:-120}" \
+dotnet "$BENCH_DLL" --url "$API_URL" --count "$COUNT" --data "$DATA" --timeout "${BENCH_TIMEOUT:-120}" --quiet-wait "${BENCH_QUIET_WAIT:-300}" \
   --command "$COMMAND" >"$OUT.tmp" || rc=$?
 mv "$OUT.tmp" "$OUT"
 cat "$OUT"

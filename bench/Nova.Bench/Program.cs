@@ -11,7 +11,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 string url = "http://127.0.0.1:8775", command = "";
 string? data = null;
-int count = 50, timeoutSeconds = 120;
+int count = 50, timeoutSeconds = 120, quietWaitSeconds = 0;
 for (var i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -22,8 +22,9 @@ for (var i = 0; i < args.Length; i++)
         case "--data": data = Next(); break;
         case "--timeout": timeoutSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--command": command = Next(); break;
+        case "--quiet-wait": quietWaitSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "-h" or "--help":
-            Console.WriteLine("Nova.Bench --url URL [--count 50] [--data NOVA_DATA folder] [--timeout seconds per phase] [--command text]");
+            Console.WriteLine("Nova.Bench --url URL [--count 50] [--data NOVA_DATA folder] [--timeout seconds per phase] [--quiet-wait seconds] [--command text]");
             return 0;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
@@ -35,8 +36,6 @@ var bench = new NovaClient(http, "bench:bench");
 var empty = new NovaClient(http, "empty:empty");
 var rows = new List<(string Scenario, string Result, string Target, string Reference)>();
 var notes = new List<string>();
-var started = DateTimeOffset.Now;
-var loadBefore = string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 void Log(string text) => Console.Error.WriteLine($"[{DateTimeOffset.Now:HH:mm:ss.fff}] {text}");
 string Sec(double ms) => $"{ms / 1000:0.00} s";
 string Ms(double ms) => $"{ms:0.0} ms";
@@ -50,6 +49,28 @@ if (leftovers.Count > 0)
     await DeleteAllAndWait(leftovers.Select(s => s.Id).ToList());
 }
 
+// Other work on the machine (builds, tests) skews every number on 2 cores: optionally wait for a quiet moment.
+if (quietWaitSeconds > 0)
+{
+    var quietDeadline = Clock.Now + quietWaitSeconds * 1000.0;
+    double busyShare;
+    while (true)
+    {
+        var (b0, t0) = ProcStats.MachineTicks();
+        await Task.Delay(3000);
+        var (b1, t1) = ProcStats.MachineTicks();
+        busyShare = (double)(b1 - b0) / Math.Max(1, t1 - t0);
+        if (busyShare < 0.15) break;
+        if (Clock.Now > quietDeadline) break;
+        Log($"machine {busyShare:P0} busy; waiting for it to quieten (up to {quietWaitSeconds} s)");
+    }
+    notes.Add(busyShare < 0.15
+        ? $"Started when the machine was quiet ({busyShare:P0} of all CPUs busy over 3 s)."
+        : $"The machine never became quiet in {quietWaitSeconds} s ({busyShare:P0} of all CPUs busy over the last 3 s before the run): numbers are skewed by other work.");
+}
+
+var started = DateTimeOffset.Now;
+var loadBefore = string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 var clkTck = long.TryParse(Shell("getconf", "CLK_TCK"), out var tck) ? tck : 100;
 StackProcs? before = data is null ? null : ProcStats.Find(data);
 if (before is not null) Log("processes: " + before.Describe());

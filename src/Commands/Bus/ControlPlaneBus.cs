@@ -42,6 +42,7 @@ public static class ControlPlaneBus
                     // optimistic concurrency of host claims.
                     e.PrefetchCount = 32;
                     e.ConcurrentMessageLimit = 1;
+                    e.UseMessageRetry(Retry);
                     e.ConfigureConsumer<SchedulerConsumer>(context);
                 });
                 cfg.ReceiveEndpoint(queues.Conductor, e =>
@@ -49,6 +50,7 @@ public static class ControlPlaneBus
                     e.ConfigureConsumeTopology = false;
                     e.PrefetchCount = 64;
                     e.ConcurrentMessageLimit = 16;
+                    e.UseMessageRetry(Retry);
                     // Reports about one server are applied in order, one at a time; different servers in parallel.
                     var partition = e.CreatePartitioner(16);
                     e.ConfigureConsumer<ConductorConsumer>(context, c =>
@@ -67,6 +69,14 @@ public static class ControlPlaneBus
         });
         return services;
     }
+
+    /// <summary>
+    /// A report that cannot be recorded (database briefly away) is retried in process rather than
+    /// dropped to an error queue, where its server would wait forever. The broker has no delayed
+    /// redelivery plugin here, so the retries stay in memory, spread over about two minutes.
+    /// </summary>
+    private static void Retry(IRetryConfigurator r) =>
+        r.Exponential(12, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
 }
 
 /// <summary>Nova's scheduler: one server at a time from the scheduler queue.</summary>

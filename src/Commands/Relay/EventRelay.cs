@@ -40,11 +40,34 @@ public sealed class EventRelay : SubscriptionBase
         {
             var (queue, message) = await Translate(e, operations, ct);
             if (message is null) continue;
-            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
-            await endpoint.Send(message, message.GetType(), ctx => ctx.MessageId = e.Id, ct);
+            await SendUntilConfirmed(queue, message, e, ct);
         }
         if (page.Events.Count > 0) log.LogDebug("Relayed {Count} events up to sequence {Sequence}", page.Events.Count, page.SequenceCeiling);
         return NullChangeListener.Instance;
+    }
+
+    /// <summary>
+    /// A broker outage must not fail the page (the daemon would pause the relay and servers would
+    /// wait forever): keep trying, in order, until RabbitMQ confirms or the process stops.
+    /// </summary>
+    private async Task SendUntilConfirmed(string queue, object message, IEvent e, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
+                await endpoint.Send(message, message.GetType(), ctx => ctx.MessageId = e.Id, ct);
+                return;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                var wait = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(attempt, 6))));
+                log.LogWarning("Relay of event {Sequence} ({Type}) to {Queue} failed, retrying in {Wait}: {Error}",
+                    e.Sequence, e.EventTypeName, queue, wait, ex.Message);
+                await Task.Delay(wait, ct);
+            }
+        }
     }
 
     private async Task<(string Queue, object? Message)> Translate(IEvent e, IDocumentOperations operations, CancellationToken ct)

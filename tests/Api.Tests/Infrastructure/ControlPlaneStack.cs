@@ -32,6 +32,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
     private string adminConnection = "";
     private WebApplication? api;
     private IHost? worker;
+    private Dictionary<string, string?> settings = new();
 
     public ControlPlaneStack() => options = new StackOptions();
 
@@ -81,12 +82,8 @@ public sealed class ControlPlaneStack : IAsyncLifetime
         });
         await api.StartAsync();
 
-        var workerBuilder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        workerBuilder.Configuration.AddInMemoryCollection(settings);
-        Quiet(workerBuilder.Logging);
-        workerBuilder.Services.AddComputeWorker(workerBuilder.Configuration);
-        worker = workerBuilder.Build();
-        await worker.StartAsync();
+        this.settings = settings;
+        await StartWorker();
 
         // Ready when every host has registered through the bus and the conductor.
         await Eventually.True(async () =>
@@ -94,6 +91,26 @@ public sealed class ControlPlaneStack : IAsyncLifetime
             await using var session = Store.QuerySession();
             return await session.Query<Domain.Hosts.ComputeHost>().CountAsync() == options.Hosts;
         }, TimeSpan.FromSeconds(30), "compute hosts registered");
+    }
+
+    /// <summary>Starts the compute worker process's host (again, after <see cref="StopWorker"/>).</summary>
+    public async Task StartWorker()
+    {
+        var workerBuilder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        workerBuilder.Configuration.AddInMemoryCollection(settings);
+        Quiet(workerBuilder.Logging);
+        workerBuilder.Services.AddComputeWorker(workerBuilder.Configuration);
+        worker = workerBuilder.Build();
+        await worker.StartAsync();
+    }
+
+    /// <summary>Stops the compute worker as a crash would leave it: its queue stays, its memory is gone.</summary>
+    public async Task StopWorker()
+    {
+        if (worker is null) return;
+        await worker.StopAsync();
+        worker.Dispose();
+        worker = null;
     }
 
     public async Task DisposeAsync()
