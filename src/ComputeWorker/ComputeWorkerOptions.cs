@@ -1,4 +1,5 @@
 using Nova.ComputeWorker.Drivers.Fake;
+using Nova.Domain.Hosts;
 
 namespace Nova.ComputeWorker;
 
@@ -12,6 +13,8 @@ public sealed class ComputeWorkerOptions
     public int FakeHosts { get; set; } = 1;
     public FakeDriverOptions Fake { get; set; } = new();
     public int ReportIntervalSeconds { get; set; } = 10;
+    /// <summary>Over-commit and reservations of this host's hypervisor, reported with its inventory.</summary>
+    public AllocationRatios AllocationRatios { get; set; } = new();
     /// <summary>Instance operations a host runs at once.</summary>
     public int ConcurrentOperations { get; set; } = 64;
 

@@ -3,13 +3,18 @@ using Nova.Domain.Hosts;
 
 namespace Nova.Commands.Hosts;
 
-/// <summary>Claims and releases on a host's stream, appended in the caller's transaction.</summary>
+/// <summary>
+/// Claims and releases on a host's stream, appended in the caller's transaction. The stream is
+/// locked for the transaction (and appended with its expected version): writers to one host queue
+/// behind each other instead of failing and retrying, which would leave sequence gaps that stall
+/// the projection daemon.
+/// </summary>
 public static class HostClaims
 {
     /// <summary>Returns false when the claim does not fit (someone else took the resources).</summary>
     public static async Task<bool> TryClaim(IDocumentSession session, string host, Guid serverId, HostResources request, CancellationToken ct)
     {
-        var stream = await session.Events.FetchForWriting<ComputeHost>(ComputeHostId.From(host), ct);
+        var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
         try
         {
             var events = ComputeHostDecider.Decide(new ComputeHostCommand.Claim(serverId, request), stream.Aggregate);
@@ -25,7 +30,7 @@ public static class HostClaims
     /// <summary>Idempotent: a claim already released releases nothing.</summary>
     public static async Task Release(IDocumentSession session, string host, Guid serverId, CancellationToken ct)
     {
-        var stream = await session.Events.FetchForWriting<ComputeHost>(ComputeHostId.From(host), ct);
+        var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
         var events = ComputeHostDecider.Decide(new ComputeHostCommand.Release(serverId), stream.Aggregate);
         if (events.Count > 0) stream.AppendMany(events);
     }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nova.ComputeWorker.Instances;
 using Nova.Domain.Compute;
-using Nova.Domain.Hosts;
 
 namespace Nova.ComputeWorker.Reporting;
 
@@ -31,10 +30,10 @@ public sealed class HostReporter(IBus bus, IEnumerable<ComputeNode> nodes, Compu
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private static ComputeHostReport Report(ComputeNode node)
+    private ComputeHostReport Report(ComputeNode node)
     {
-        var instances = node.Driver.ListInstances();
-        return new ComputeHostReport(node.Name, node.Driver.Capacity, HostResources.None, instances.Count,
-            node.Driver.HypervisorType, node.Driver.HypervisorVersion, DateTimeOffset.UtcNow);
+        var inventory = node.Driver.Capacity;
+        return new ComputeHostReport(node.Name, inventory, options.AllocationRatios.Allocatable(inventory),
+            node.Driver.ListInstances().Count, node.Driver.HypervisorType, node.Driver.HypervisorVersion, DateTimeOffset.UtcNow);
     }
 }

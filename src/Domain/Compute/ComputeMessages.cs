@@ -38,9 +38,12 @@ public sealed record InstanceRebooted(Guid ServerId, RequestContext Request, str
 public sealed record InstanceActionFailed(Guid ServerId, RequestContext Request, string Host, ServerAction Action, string Message) : IInstanceMessage;
 public sealed record InstanceTerminated(Guid ServerId, RequestContext Request, string Host) : IInstanceMessage;
 
-/// <summary>A host's periodic report: registers it, updates its capacity, and is its heartbeat.</summary>
+/// <summary>
+/// A host's periodic report: registers it, updates its inventory and claimable capacity
+/// (after its allocation ratios and reservations), and is its heartbeat.
+/// </summary>
 public sealed record ComputeHostReport(
-    string Host, HostResources Capacity, HostResources Used, int RunningVms,
+    string Host, HostResources Inventory, HostResources Capacity, int RunningVms,
     string HypervisorType, string HypervisorVersion, DateTimeOffset ReportedAt);
 
 /// <summary>Queue names, shared by both ends; a prefix isolates several control planes on one broker.</summary>

@@ -5,10 +5,15 @@ public interface IComputeHostEvent
     Guid HostId { get; }
 }
 
+/// <summary>
+/// A host's first report. <see cref="Inventory"/> is what the hypervisor has; <see cref="Capacity"/>
+/// is what may be claimed: (inventory − reserved) × allocation ratio, as placement computes it.
+/// </summary>
 public sealed record ComputeHostRegistered(
-    Guid HostId, string Name, HostResources Capacity, string HypervisorType, string HypervisorVersion) : IComputeHostEvent;
+    Guid HostId, string Name, HostResources Inventory, HostResources Capacity, string HypervisorType, string HypervisorVersion)
+    : IComputeHostEvent;
 
-public sealed record ComputeHostCapacityChanged(Guid HostId, HostResources Capacity) : IComputeHostEvent;
+public sealed record ComputeHostCapacityChanged(Guid HostId, HostResources Inventory, HostResources Capacity) : IComputeHostEvent;
 
 public static class ComputeHostEventTypes
 {
@@ -27,7 +32,7 @@ public sealed record ClaimReleased(Guid HostId, Guid ServerId, HostResources Res
 /// with optimistic concurrency, so two boots can never both take a host's last resources.
 /// </summary>
 public sealed record ComputeHost(
-    Guid Id, string Name, HostResources Capacity, string HypervisorType, string HypervisorVersion,
+    Guid Id, string Name, HostResources Inventory, HostResources Capacity, string HypervisorType, string HypervisorVersion,
     IReadOnlyDictionary<Guid, HostResources> Claims)
 {
     public HostResources Used => Claims.Values.Aggregate(HostResources.None, (sum, r) => sum.Add(r));
@@ -35,9 +40,9 @@ public sealed record ComputeHost(
 
     public static ComputeHost Evolve(ComputeHost? state, object @event) => @event switch
     {
-        ComputeHostRegistered e => new ComputeHost(e.HostId, e.Name, e.Capacity, e.HypervisorType, e.HypervisorVersion,
-            state?.Claims ?? new Dictionary<Guid, HostResources>()),
-        ComputeHostCapacityChanged e => Require(state) with { Capacity = e.Capacity },
+        ComputeHostRegistered e => new ComputeHost(e.HostId, e.Name, e.Inventory, e.Capacity, e.HypervisorType,
+            e.HypervisorVersion, state?.Claims ?? new Dictionary<Guid, HostResources>()),
+        ComputeHostCapacityChanged e => Require(state) with { Inventory = e.Inventory, Capacity = e.Capacity },
         ResourcesClaimed e => Require(state) with
         {
             Claims = new Dictionary<Guid, HostResources>(Require(state).Claims) { [e.ServerId] = e.Resources },
@@ -61,7 +66,8 @@ public static class ComputeHostId
 
 public abstract record ComputeHostCommand
 {
-    public sealed record Report(string Name, HostResources Capacity, string HypervisorType, string HypervisorVersion) : ComputeHostCommand;
+    public sealed record Report(string Name, HostResources Inventory, HostResources Capacity, string HypervisorType, string HypervisorVersion)
+        : ComputeHostCommand;
     public sealed record Claim(Guid ServerId, HostResources Resources) : ComputeHostCommand;
     public sealed record Release(Guid ServerId) : ComputeHostCommand;
 }
@@ -74,8 +80,9 @@ public static class ComputeHostDecider
     public static IReadOnlyList<object> Decide(ComputeHostCommand command, ComputeHost? state) => command switch
     {
         ComputeHostCommand.Report r when state is null =>
-            [new ComputeHostRegistered(ComputeHostId.From(r.Name), r.Name, r.Capacity, r.HypervisorType, r.HypervisorVersion)],
-        ComputeHostCommand.Report r when state.Capacity != r.Capacity => [new ComputeHostCapacityChanged(state.Id, r.Capacity)],
+            [new ComputeHostRegistered(ComputeHostId.From(r.Name), r.Name, r.Inventory, r.Capacity, r.HypervisorType, r.HypervisorVersion)],
+        ComputeHostCommand.Report r when state.Capacity != r.Capacity || state.Inventory != r.Inventory =>
+            [new ComputeHostCapacityChanged(state.Id, r.Inventory, r.Capacity)],
         ComputeHostCommand.Report => [],
         ComputeHostCommand.Claim c when c.Resources.Vcpus < 0 || c.Resources.MemoryMb < 0 || c.Resources.DiskGb < 0 =>
             throw new ArgumentOutOfRangeException(nameof(command), "a claim cannot be negative"),

@@ -67,7 +67,7 @@ public sealed class HostClaimRaceTests : IAsyncLifetime
     {
         await using var session = db.Store.LightweightSession();
         session.Events.StartStream<ComputeHost>(ComputeHostId.From(Host),
-            ComputeHostDecider.Decide(new ComputeHostCommand.Report(Host, capacity, "fake", "1"), null).ToArray());
+            ComputeHostDecider.Decide(new ComputeHostCommand.Report(Host, capacity, capacity, "fake", "1"), null).ToArray());
         await session.SaveChangesAsync();
     }
 

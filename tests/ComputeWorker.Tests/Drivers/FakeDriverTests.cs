@@ -30,11 +30,11 @@ public class FakeDriverTests
     }
 
     [Fact]
-    public void Capacity_defaults_to_the_documented_option_defaults()
+    public void Capacity_defaults_to_the_size_Novas_fake_driver_reports()
     {
         var driver = new FakeDriver(new FakeDriverOptions());
 
-        Assert.Equal(new HostResources(Environment.ProcessorCount * 8, 65536, 1024), driver.Capacity);
+        Assert.Equal(new HostResources(1000, 800000, 600000), driver.Capacity);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class ComputeHostDeciderTests
     private static readonly HostResources Large = new(4, 8192, 80);
 
     private static ComputeHostRegistered Registered(HostResources? capacity = null) =>
-        new(HostId, Name, capacity ?? Capacity, "QEMU", "8002000");
+        new(HostId, Name, capacity ?? Capacity, capacity ?? Capacity, "QEMU", "8002000");
 
     // ---- report ----------------------------------------------------------------------------------
 
@@ -22,15 +22,15 @@ public class ComputeHostDeciderTests
     public void The_first_report_registers_the_host_under_its_name_based_id()
     {
         Given()
-            .When(new ComputeHostCommand.Report(Name, Capacity, "QEMU", "8002000"))
-            .Then(new ComputeHostRegistered(ComputeHostId.From(Name), Name, Capacity, "QEMU", "8002000"));
+            .When(new ComputeHostCommand.Report(Name, Capacity, Capacity, "QEMU", "8002000"))
+            .Then(new ComputeHostRegistered(ComputeHostId.From(Name), Name, Capacity, Capacity, "QEMU", "8002000"));
     }
 
     [Fact]
     public void A_report_with_the_same_capacity_records_nothing()
     {
         Given(Registered())
-            .When(new ComputeHostCommand.Report(Name, new HostResources(8, 16384, 200), "QEMU", "8002000"))
+            .When(new ComputeHostCommand.Report(Name, new HostResources(8, 16384, 200), new HostResources(8, 16384, 200), "QEMU", "8002000"))
             .ThenNothing();
     }
 
@@ -42,26 +42,35 @@ public class ComputeHostDeciderTests
     {
         var capacity = new HostResources(vcpus, memoryMb, diskGb);
         Given(Registered())
-            .When(new ComputeHostCommand.Report(Name, capacity, "QEMU", "8002000"))
-            .Then(new ComputeHostCapacityChanged(HostId, capacity));
+            .When(new ComputeHostCommand.Report(Name, capacity, capacity, "QEMU", "8002000"))
+            .Then(new ComputeHostCapacityChanged(HostId, capacity, capacity));
     }
 
     [Fact]
     public void A_report_back_to_the_original_capacity_after_a_change_records_the_change()
     {
         var bigger = new HostResources(16, 32768, 400);
-        Given(Registered(), new ComputeHostCapacityChanged(HostId, bigger))
-            .When(new ComputeHostCommand.Report(Name, Capacity, "QEMU", "8002000"))
-            .Then(new ComputeHostCapacityChanged(HostId, Capacity));
+        Given(Registered(), new ComputeHostCapacityChanged(HostId, bigger, bigger))
+            .When(new ComputeHostCommand.Report(Name, Capacity, Capacity, "QEMU", "8002000"))
+            .Then(new ComputeHostCapacityChanged(HostId, Capacity, Capacity));
     }
 
     [Fact]
     public void A_capacity_change_keeps_the_claims()
     {
         var host = Given(Registered(), new ResourcesClaimed(HostId, Server1, Small),
-            new ComputeHostCapacityChanged(HostId, new HostResources(4, 8192, 100))).State!;
+            new ComputeHostCapacityChanged(HostId, new HostResources(4, 8192, 100), new HostResources(4, 8192, 100))).State!;
         Assert.Equal(new HostResources(4, 8192, 100), host.Capacity);
         Assert.Equal(new HostResources(3, 6144, 80), host.Free);
+    }
+
+    [Fact]
+    public void A_report_with_new_inventory_but_the_same_capacity_records_the_change()
+    {
+        var inventory = new HostResources(2, 4096, 200);
+        Given(Registered())
+            .When(new ComputeHostCommand.Report(Name, inventory, Capacity, "QEMU", "8002000"))
+            .Then(new ComputeHostCapacityChanged(HostId, inventory, Capacity));
     }
 
     // ---- claim -----------------------------------------------------------------------------------

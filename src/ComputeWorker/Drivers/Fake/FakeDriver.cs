@@ -4,12 +4,15 @@ using Nova.Domain.Servers;
 
 namespace Nova.ComputeWorker.Drivers.Fake;
 
-/// <summary>Nova's fake hypervisor: capacity, per-operation delay and failure injection are configurable.</summary>
+/// <summary>
+/// Nova's fake hypervisor: capacity, per-operation delay and failure injection are configurable.
+/// The default size is the one Nova's fake driver reports (1000 vCPUs, 800000 MB, 600000 GB).
+/// </summary>
 public sealed class FakeDriverOptions
 {
-    public int Vcpus { get; set; } = Environment.ProcessorCount * 8;
-    public int MemoryMb { get; set; } = 65536;
-    public int DiskGb { get; set; } = 1024;
+    public int Vcpus { get; set; } = 1000;
+    public int MemoryMb { get; set; } = 800000;
+    public int DiskGb { get; set; } = 600000;
     /// <summary>Time each operation takes, like a real hypervisor's latency.</summary>
     public int DelayMs { get; set; }
     /// <summary>Share of spawns that fail (0..1), to exercise failed builds.</summary>
