@@ -1,6 +1,7 @@
 using JasperFx.Events.Daemon;
 using Marten;
 using Mediator;
+using Microsoft.AspNetCore.WebUtilities;
 using Nova.Api.Flavors;
 using Nova.Api.Http;
 using Nova.Api.Images;
@@ -52,6 +53,9 @@ public static class ControlPlane
         services.AddHostedService<CatalogSeed>();
 
         var app = builder.Build();
+        // Statuses the framework answers itself (405 for a wrong method, …) get Nova's body too.
+        app.UseStatusCodePages(context => NovaError.Write(context.HttpContext, context.HttpContext.Response.StatusCode,
+            ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode)));
         app.UseMiddleware<NovaErrorMiddleware>();
         app.UseMiddleware<RequestIdentityMiddleware>();
         app.UseMiddleware<MicroversionMiddleware>();
