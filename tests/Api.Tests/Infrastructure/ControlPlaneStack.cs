@@ -17,7 +17,7 @@ namespace Nova.Api.Tests.Infrastructure;
 
 public sealed record StackOptions(
     int Hosts = 1, int Vcpus = 64, int MemoryMb = 131072, int DiskGb = 4096,
-    double SpawnFailureRate = 0, int DelayMs = 0);
+    double SpawnFailureRate = 0, int DelayMs = 0, int ReportIntervalSeconds = 10);
 
 /// <summary>
 /// A whole control plane on real PostgreSQL and RabbitMQ: the API process (daemon, relay,
@@ -73,6 +73,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
             ["Nova:Compute:Fake:DiskGb"] = options.DiskGb.ToString(),
             ["Nova:Compute:Fake:SpawnFailureRate"] = options.SpawnFailureRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Nova:Compute:Fake:DelayMs"] = options.DelayMs.ToString(),
+            ["Nova:Compute:ReportIntervalSeconds"] = options.ReportIntervalSeconds.ToString(),
         };
 
         api = ControlPlane.Build([], b =>
