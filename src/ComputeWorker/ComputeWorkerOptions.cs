@@ -11,6 +11,8 @@ public sealed class ComputeWorkerOptions
     /// <summary>Host names this process serves; empty means <c>fake-1 … fake-N</c> for <see cref="FakeHosts"/>.</summary>
     public List<string> Hosts { get; set; } = new();
     public int FakeHosts { get; set; } = 1;
+    /// <summary>The availability zone this process's hosts are in (Nova's default zone is "nova").</summary>
+    public string AvailabilityZone { get; set; } = "nova";
     public FakeDriverOptions Fake { get; set; } = new();
     public int ReportIntervalSeconds { get; set; } = 10;
     /// <summary>Over-commit and reservations of this host's hypervisor, reported with its inventory.</summary>

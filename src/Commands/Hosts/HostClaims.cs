@@ -28,10 +28,19 @@ public static class HostClaims
     }
 
     /// <summary>Idempotent: a claim already released releases nothing.</summary>
-    public static async Task Release(IDocumentSession session, string host, Guid serverId, CancellationToken ct)
+    public static async Task Release(IDocumentSession session, string host, Guid serverId, bool buildFailed, CancellationToken ct)
     {
         var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
-        var events = ComputeHostDecider.Decide(new ComputeHostCommand.Release(serverId), stream.Aggregate);
+        var events = ComputeHostDecider.Decide(new ComputeHostCommand.Release(serverId, buildFailed), stream.Aggregate);
         if (events.Count > 0) stream.AppendMany(events);
+    }
+
+    /// <summary>Clears the host's recent build failures; touches (and locks) the stream only when it has some.</summary>
+    public static async Task RecordBuildSucceeded(IDocumentSession session, string host, CancellationToken ct)
+    {
+        var snapshot = await session.LoadAsync<ComputeHost>(ComputeHostId.From(host), ct);
+        if (snapshot is not { RecentBuildFailures: > 0 }) return;
+        var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(snapshot.Id, ct);
+        stream.AppendMany(ComputeHostDecider.Decide(new ComputeHostCommand.RecordBuildSucceeded(), stream.Aggregate));
     }
 }

@@ -19,7 +19,8 @@ public sealed class RecordHostReportHandler(EventSessions sessions, TimeProvider
         {
             var stream = await session.Events.FetchForWriting<ComputeHost>(ComputeHostId.From(report.Host), ct);
             stream.AppendMany(ComputeHostDecider.Decide(
-                new ComputeHostCommand.Report(report.Host, report.Inventory, report.Capacity, report.HypervisorType, report.HypervisorVersion),
+                new ComputeHostCommand.Report(report.Host, report.Inventory, report.Capacity, report.HypervisorType,
+                    report.HypervisorVersion, report.AvailabilityZone),
                 stream.Aggregate));
 
             var service = await session.LoadAsync<ComputeService>(report.Host, ct)

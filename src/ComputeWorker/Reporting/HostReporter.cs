@@ -34,6 +34,7 @@ public sealed class HostReporter(IBus bus, IEnumerable<ComputeNode> nodes, Compu
     {
         var inventory = node.Driver.Capacity;
         return new ComputeHostReport(node.Name, inventory, options.AllocationRatios.Allocatable(inventory),
-            node.Driver.ListInstances().Count, node.Driver.HypervisorType, node.Driver.HypervisorVersion, DateTimeOffset.UtcNow);
+            node.Driver.ListInstances().Count, node.Driver.HypervisorType, node.Driver.HypervisorVersion, DateTimeOffset.UtcNow,
+            options.AvailabilityZone);
     }
 }

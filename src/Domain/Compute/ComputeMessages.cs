@@ -31,7 +31,9 @@ public sealed record TerminateInstance(Guid ServerId, RequestContext Request) : 
 // Host → conductor
 public sealed record InstanceBuildStepStarted(Guid ServerId, RequestContext Request, string Host, TaskState Step) : IInstanceMessage;
 public sealed record InstanceBuilt(Guid ServerId, RequestContext Request, string Host, DateTimeOffset LaunchedAt) : IInstanceMessage;
-public sealed record InstanceBuildFailed(Guid ServerId, RequestContext Request, string Host, string Message, string? Details) : IInstanceMessage;
+/// <summary><paramref name="Retryable"/>: the hypervisor failed (another host may succeed), not the request.</summary>
+public sealed record InstanceBuildFailed(Guid ServerId, RequestContext Request, string Host, string Message, string? Details, bool Retryable = true)
+    : IInstanceMessage;
 public sealed record InstanceStopped(Guid ServerId, RequestContext Request, string Host) : IInstanceMessage;
 public sealed record InstanceStarted(Guid ServerId, RequestContext Request, string Host) : IInstanceMessage;
 public sealed record InstanceRebooted(Guid ServerId, RequestContext Request, string Host) : IInstanceMessage;
@@ -44,7 +46,7 @@ public sealed record InstanceTerminated(Guid ServerId, RequestContext Request, s
 /// </summary>
 public sealed record ComputeHostReport(
     string Host, HostResources Inventory, HostResources Capacity, int RunningVms,
-    string HypervisorType, string HypervisorVersion, DateTimeOffset ReportedAt);
+    string HypervisorType, string HypervisorVersion, DateTimeOffset ReportedAt, string AvailabilityZone = "nova");
 
 /// <summary>Queue names, shared by both ends; a prefix isolates several control planes on one broker.</summary>
 public sealed record ComputeQueues(string Prefix = "")

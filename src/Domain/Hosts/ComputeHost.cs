@@ -10,30 +10,54 @@ public interface IComputeHostEvent
 /// is what may be claimed: (inventory − reserved) × allocation ratio, as placement computes it.
 /// </summary>
 public sealed record ComputeHostRegistered(
-    Guid HostId, string Name, HostResources Inventory, HostResources Capacity, string HypervisorType, string HypervisorVersion)
+    Guid HostId, string Name, HostResources Inventory, HostResources Capacity, string HypervisorType,
+    string HypervisorVersion, string AvailabilityZone) : IComputeHostEvent;
+
+/// <summary>The host now reports another inventory, capacity or availability zone.</summary>
+public sealed record ComputeHostReconfigured(Guid HostId, HostResources Inventory, HostResources Capacity, string AvailabilityZone)
     : IComputeHostEvent;
-
-public sealed record ComputeHostCapacityChanged(Guid HostId, HostResources Inventory, HostResources Capacity) : IComputeHostEvent;
-
-public static class ComputeHostEventTypes
-{
-    public static readonly IReadOnlyList<Type> All =
-        [typeof(ComputeHostRegistered), typeof(ComputeHostCapacityChanged), typeof(ResourcesClaimed), typeof(ClaimReleased)];
-}
 
 /// <summary>The scheduler took resources on this host for a server.</summary>
 public sealed record ResourcesClaimed(Guid HostId, Guid ServerId, HostResources Resources) : IComputeHostEvent;
 
-/// <summary>The server's stay on this host ended (build failure, delete): its resources are free again.</summary>
-public sealed record ClaimReleased(Guid HostId, Guid ServerId, HostResources Resources) : IComputeHostEvent;
+/// <summary>
+/// The server's stay on this host ended (build failure, reschedule, delete): its resources are free
+/// again. <see cref="BuildFailed"/> counts against the host in the build-failure weigher.
+/// </summary>
+public sealed record ClaimReleased(Guid HostId, Guid ServerId, HostResources Resources, bool BuildFailed = false) : IComputeHostEvent;
+
+/// <summary>A build succeeded on a host that had recent failures: the failure weigher forgets them (as Nova does).</summary>
+public sealed record BuildFailuresCleared(Guid HostId) : IComputeHostEvent;
+
+public sealed record ComputeServiceDisabled(Guid HostId, string? Reason) : IComputeHostEvent;
+
+public sealed record ComputeServiceEnabled(Guid HostId) : IComputeHostEvent;
+
+/// <summary>An operator declared the host down (or up again) without waiting for the heartbeat to lapse.</summary>
+public sealed record ComputeServiceForcedDown(Guid HostId, bool ForcedDown) : IComputeHostEvent;
+
+/// <summary>An operator removed a dead host. A later report registers it anew.</summary>
+public sealed record ComputeServiceDeleted(Guid HostId) : IComputeHostEvent;
+
+public static class ComputeHostEventTypes
+{
+    public static readonly IReadOnlyList<Type> All =
+    [
+        typeof(ComputeHostRegistered), typeof(ComputeHostReconfigured), typeof(ResourcesClaimed), typeof(ClaimReleased),
+        typeof(BuildFailuresCleared), typeof(ComputeServiceDisabled), typeof(ComputeServiceEnabled),
+        typeof(ComputeServiceForcedDown), typeof(ComputeServiceDeleted),
+    ];
+}
 
 /// <summary>
-/// A compute host's capacity and the claims against it: the authority the scheduler appends to
-/// with optimistic concurrency, so two boots can never both take a host's last resources.
+/// A compute host's capacity, operator switches and the claims against it: the authority the
+/// scheduler appends to with optimistic concurrency, so two boots can never both take a host's
+/// last resources.
 /// </summary>
 public sealed record ComputeHost(
     Guid Id, string Name, HostResources Inventory, HostResources Capacity, string HypervisorType, string HypervisorVersion,
-    IReadOnlyDictionary<Guid, HostResources> Claims)
+    string AvailabilityZone, IReadOnlyDictionary<Guid, HostResources> Claims,
+    bool Enabled = true, string? DisabledReason = null, bool ForcedDown = false, int RecentBuildFailures = 0, bool Deleted = false)
 {
     public HostResources Used => Claims.Values.Aggregate(HostResources.None, (sum, r) => sum.Add(r));
     public HostResources Free => Capacity.Subtract(Used);
@@ -41,8 +65,12 @@ public sealed record ComputeHost(
     public static ComputeHost Evolve(ComputeHost? state, object @event) => @event switch
     {
         ComputeHostRegistered e => new ComputeHost(e.HostId, e.Name, e.Inventory, e.Capacity, e.HypervisorType,
-            e.HypervisorVersion, state?.Claims ?? new Dictionary<Guid, HostResources>()),
-        ComputeHostCapacityChanged e => Require(state) with { Inventory = e.Inventory, Capacity = e.Capacity },
+            e.HypervisorVersion, e.AvailabilityZone, state?.Claims ?? new Dictionary<Guid, HostResources>(),
+            Enabled: state?.Enabled ?? true, DisabledReason: state?.DisabledReason),
+        ComputeHostReconfigured e => Require(state) with
+        {
+            Inventory = e.Inventory, Capacity = e.Capacity, AvailabilityZone = e.AvailabilityZone,
+        },
         ResourcesClaimed e => Require(state) with
         {
             Claims = new Dictionary<Guid, HostResources>(Require(state).Claims) { [e.ServerId] = e.Resources },
@@ -50,7 +78,13 @@ public sealed record ComputeHost(
         ClaimReleased e => Require(state) with
         {
             Claims = Require(state).Claims.Where(c => c.Key != e.ServerId).ToDictionary(c => c.Key, c => c.Value),
+            RecentBuildFailures = Require(state).RecentBuildFailures + (e.BuildFailed ? 1 : 0),
         },
+        BuildFailuresCleared => Require(state) with { RecentBuildFailures = 0 },
+        ComputeServiceDisabled e => Require(state) with { Enabled = false, DisabledReason = e.Reason },
+        ComputeServiceEnabled => Require(state) with { Enabled = true, DisabledReason = null },
+        ComputeServiceForcedDown e => Require(state) with { ForcedDown = e.ForcedDown },
+        ComputeServiceDeleted => Require(state) with { Deleted = true },
         _ => Require(state),
     };
 
@@ -58,7 +92,7 @@ public sealed record ComputeHost(
         state ?? throw new InvalidOperationException("host event before ComputeHostRegistered");
 }
 
-/// <summary>A host's name maps to one stream id, the same on every node (a name-based UUID, RFC 4122 v5).</summary>
+/// <summary>A host's name maps to one stream id, the same on every node.</summary>
 public static class ComputeHostId
 {
     public static Guid From(string hostName) => NameBasedId.From("nova-host:" + hostName);
@@ -66,33 +100,64 @@ public static class ComputeHostId
 
 public abstract record ComputeHostCommand
 {
-    public sealed record Report(string Name, HostResources Inventory, HostResources Capacity, string HypervisorType, string HypervisorVersion)
-        : ComputeHostCommand;
+    public sealed record Report(
+        string Name, HostResources Inventory, HostResources Capacity, string HypervisorType, string HypervisorVersion,
+        string AvailabilityZone = "nova") : ComputeHostCommand;
     public sealed record Claim(Guid ServerId, HostResources Resources) : ComputeHostCommand;
-    public sealed record Release(Guid ServerId) : ComputeHostCommand;
+    public sealed record Release(Guid ServerId, bool BuildFailed = false) : ComputeHostCommand;
+    public sealed record RecordBuildSucceeded : ComputeHostCommand;
+    public sealed record Disable(string? Reason) : ComputeHostCommand;
+    public sealed record Enable : ComputeHostCommand;
+    public sealed record ForceDown(bool ForcedDown) : ComputeHostCommand;
+    public sealed record Delete : ComputeHostCommand;
 }
 
-/// <summary>The request does not fit on the host any more (another claim got there first).</summary>
-public sealed class InsufficientHostResources(string host) : Exception($"Host {host} has not enough free resources");
+/// <summary>The request does not fit on the host any more (another claim got there first), or the host takes no builds.</summary>
+public sealed class InsufficientHostResources(string host, string why = "has not enough free resources") : Exception($"Host {host} {why}");
+
+/// <summary>The host still holds servers (409): delete them or wait for them to go first.</summary>
+public sealed class HostInUse(string host, int servers) : Exception($"Unable to delete compute service that is hosting {servers} instance(s) on host {host}.");
+
+/// <summary>No such host (404).</summary>
+public sealed class HostNotFound(string host) : Exception($"Compute host {host} could not be found.");
 
 public static class ComputeHostDecider
 {
     public static IReadOnlyList<object> Decide(ComputeHostCommand command, ComputeHost? state) => command switch
     {
-        ComputeHostCommand.Report r when state is null =>
-            [new ComputeHostRegistered(ComputeHostId.From(r.Name), r.Name, r.Inventory, r.Capacity, r.HypervisorType, r.HypervisorVersion)],
-        ComputeHostCommand.Report r when state.Capacity != r.Capacity || state.Inventory != r.Inventory =>
-            [new ComputeHostCapacityChanged(state.Id, r.Inventory, r.Capacity)],
+        ComputeHostCommand.Report r when state is null || state.Deleted =>
+            [new ComputeHostRegistered(ComputeHostId.From(r.Name), r.Name, r.Inventory, r.Capacity, r.HypervisorType,
+                r.HypervisorVersion, r.AvailabilityZone)],
+        ComputeHostCommand.Report r when state.Capacity != r.Capacity || state.Inventory != r.Inventory
+                                         || state.AvailabilityZone != r.AvailabilityZone =>
+            [new ComputeHostReconfigured(state.Id, r.Inventory, r.Capacity, r.AvailabilityZone)],
         ComputeHostCommand.Report => [],
+
         ComputeHostCommand.Claim c when c.Resources.Vcpus < 0 || c.Resources.MemoryMb < 0 || c.Resources.DiskGb < 0 =>
             throw new ArgumentOutOfRangeException(nameof(command), "a claim cannot be negative"),
-        ComputeHostCommand.Claim when state is null => throw new InsufficientHostResources("(unregistered)"),
+        ComputeHostCommand.Claim when state is null || state.Deleted => throw new InsufficientHostResources("(unregistered)", "is not registered"),
         ComputeHostCommand.Claim c when state.Claims.ContainsKey(c.ServerId) => [], // redelivered: already claimed
+        ComputeHostCommand.Claim when !state.Enabled || state.ForcedDown =>
+            throw new InsufficientHostResources(state.Name, "is disabled or forced down"),
         ComputeHostCommand.Claim c when !state.Free.Fits(c.Resources) => throw new InsufficientHostResources(state.Name),
         ComputeHostCommand.Claim c => [new ResourcesClaimed(state.Id, c.ServerId, c.Resources)],
+
         ComputeHostCommand.Release r when state is not null && state.Claims.TryGetValue(r.ServerId, out var held) =>
-            [new ClaimReleased(state.Id, r.ServerId, held)],
+            [new ClaimReleased(state.Id, r.ServerId, held, r.BuildFailed)],
         ComputeHostCommand.Release => [], // released exactly once: a second release finds nothing
+
+        ComputeHostCommand.RecordBuildSucceeded when state is { RecentBuildFailures: > 0 } => [new BuildFailuresCleared(state.Id)],
+        ComputeHostCommand.RecordBuildSucceeded => [],
+
+        ComputeHostCommand when state is null || state.Deleted => throw new HostNotFound(state?.Name ?? "(unknown)"),
+        ComputeHostCommand.Disable d when state.Enabled || state.DisabledReason != d.Reason => [new ComputeServiceDisabled(state.Id, d.Reason)],
+        ComputeHostCommand.Disable => [],
+        ComputeHostCommand.Enable when !state.Enabled => [new ComputeServiceEnabled(state.Id)],
+        ComputeHostCommand.Enable => [],
+        ComputeHostCommand.ForceDown f when state.ForcedDown != f.ForcedDown => [new ComputeServiceForcedDown(state.Id, f.ForcedDown)],
+        ComputeHostCommand.ForceDown => [],
+        ComputeHostCommand.Delete when state.Claims.Count > 0 => throw new HostInUse(state.Name, state.Claims.Count),
+        ComputeHostCommand.Delete => [new ComputeServiceDeleted(state.Id)],
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 }

@@ -21,23 +21,38 @@ public sealed record Server(
     ServerFault? Fault,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LaunchedAt,
-    DateTimeOffset? TerminatedAt)
+    DateTimeOffset? TerminatedAt,
+    string? AvailabilityZone = null,
+    Guid? GroupId = null,
+    int Attempts = 0,
+    IReadOnlyList<string>? TriedHosts = null,
+    IReadOnlyList<string>? Alternates = null)
 {
+    /// <summary>Builds a server gets before it goes to error (Nova's max_attempts).</summary>
+    public const int MaxBuildAttempts = 3;
+
     public string Status => ServerStatus.Derive(VmState, TaskState);
+    public IReadOnlyList<string> HostsTried => TriedHosts ?? [];
 
     public static Server Evolve(Server? state, object @event)
     {
         if (@event is ServerCreateRequested created)
             return new Server(created.ServerId, created.Name, created.ProjectId, created.UserId, created.Flavor,
                 created.ImageId, created.Networks, VmState.Building, Servers.TaskState.Scheduling,
-                PowerState.NoState, null, false, null, null, null, created.RequestedAt, null, null);
+                PowerState.NoState, null, false, null, null, null, created.RequestedAt, null, null,
+                created.AvailabilityZone, created.GroupId);
 
         if (state is null)
             throw new InvalidOperationException($"{@event.GetType().Name} before ServerCreateRequested");
 
         return @event switch
         {
-            ServerScheduled e => state with { Host = e.Host },
+            ServerScheduled e => state with
+            {
+                Host = e.Host, Attempts = state.Attempts + 1, Alternates = e.Alternates ?? [],
+                TriedHosts = [.. state.HostsTried, e.Host],
+            },
+            ServerRescheduled e => state with { Host = null, TaskState = Servers.TaskState.Scheduling, Fault = e.Fault },
             ServerSchedulingFailed e => state with { VmState = VmState.Error, TaskState = null, Fault = e.Fault },
             ServerBuildStepStarted e => state with { Host = e.Host, TaskState = e.Step },
             ServerBuilt e => state with

@@ -11,7 +11,8 @@ public abstract record ServerCommand
     // User commands
     public sealed record Create(
         Guid ServerId, string Name, Requester By, FlavorSpec Flavor, string ImageId,
-        IReadOnlyDictionary<string, string> Metadata, string Networks, DateTimeOffset Now) : ServerCommand;
+        IReadOnlyDictionary<string, string> Metadata, string Networks, DateTimeOffset Now,
+        string? AvailabilityZone = null, Guid? GroupId = null) : ServerCommand;
     public sealed record Stop(Requester By) : ServerCommand;
     public sealed record Start(Requester By) : ServerCommand;
     public sealed record Reboot(Requester By, RebootType Type) : ServerCommand;
@@ -21,13 +22,14 @@ public abstract record ServerCommand
     public sealed record Delete(Requester By, bool HostIsUp, DateTimeOffset Now) : ServerCommand;
 
     // Scheduler results
-    public sealed record RecordScheduled(string Host) : ServerCommand;
+    public sealed record RecordScheduled(string Host, IReadOnlyList<string>? Alternates = null) : ServerCommand;
     public sealed record RecordSchedulingFailed(ServerFault Fault) : ServerCommand;
 
     // Host reports: idempotent, and ignored when the server has moved on (a redelivery or a stale report)
     public sealed record RecordBuildStep(string Host, TaskState Step) : ServerCommand;
     public sealed record RecordBuilt(string Host, DateTimeOffset LaunchedAt) : ServerCommand;
-    public sealed record RecordBuildFailed(string Host, ServerFault Fault) : ServerCommand;
+    /// <summary><paramref name="Retryable"/>: a hypervisor failure, worth another host; not a user error.</summary>
+    public sealed record RecordBuildFailed(string Host, ServerFault Fault, bool Retryable = false) : ServerCommand;
     public sealed record RecordStopped(string Host) : ServerCommand;
     public sealed record RecordStarted(string Host) : ServerCommand;
     public sealed record RecordRebooted(string Host) : ServerCommand;
@@ -45,7 +47,8 @@ public static class ServerDecider
         if (command is ServerCommand.Create create)
             return state is null
                 ? [new ServerCreateRequested(create.ServerId, create.Name, create.By.ProjectId, create.By.UserId,
-                    create.Flavor, create.ImageId, create.Metadata, create.Networks, create.Now)]
+                    create.Flavor, create.ImageId, create.Metadata, create.Networks, create.Now,
+                    create.AvailabilityZone, create.GroupId)]
                 : throw new ServerConflict($"Instance {create.ServerId} already exists");
 
         if (state is null || state.VmState == VmState.Deleted)
@@ -76,7 +79,7 @@ public static class ServerDecider
 
             ServerCommand.RecordScheduled c =>
                 state.VmState == VmState.Building && state.TaskState == TaskState.Scheduling && state.Host is null
-                    ? [new ServerScheduled(id, c.Host)] : Nothing,
+                    ? [new ServerScheduled(id, c.Host, c.Alternates ?? [])] : Nothing,
             ServerCommand.RecordSchedulingFailed c =>
                 state.VmState == VmState.Building && state.TaskState == TaskState.Scheduling && state.Host is null
                     ? [new ServerSchedulingFailed(id, c.Fault)] : Nothing,
@@ -89,7 +92,7 @@ public static class ServerDecider
                     ? [new ServerBuilt(id, c.Host, c.LaunchedAt)] : Nothing,
             ServerCommand.RecordBuildFailed c =>
                 state.VmState == VmState.Building && state.Host == c.Host && state.TaskState != TaskState.Deleting
-                    ? [new ServerBuildFailed(id, c.Host, c.Fault)] : Nothing,
+                    ? [BuildFailure(state, c)] : Nothing,
             ServerCommand.RecordStopped c =>
                 state.TaskState == TaskState.PoweringOff && state.Host == c.Host ? [new ServerStopped(id, c.Host)] : Nothing,
             ServerCommand.RecordStarted c =>
@@ -136,6 +139,20 @@ public static class ServerDecider
         if (state.Host is null || !c.HostIsUp)
             return [new ServerDeleteRequested(state.Id, state.Host), new ServerDeleted(state.Id, c.Now)];
         return [new ServerDeleteRequested(state.Id, state.Host)];
+    }
+
+    /// <summary>A hypervisor failure goes to the next host while attempts remain; the last one names its cause.</summary>
+    private static object BuildFailure(Server state, ServerCommand.RecordBuildFailed c)
+    {
+        if (c.Retryable && state.Attempts < Server.MaxBuildAttempts)
+            return new ServerRescheduled(state.Id, c.Host, c.Fault);
+        return new ServerBuildFailed(state.Id, c.Host, c.Retryable
+            ? c.Fault with
+            {
+                Message = $"Exceeded maximum number of retries. Exhausted all hosts available for retrying build failures for instance {state.Id}.",
+                Details = $"Last error on {c.Host}: {c.Fault.Message}",
+            }
+            : c.Fault);
     }
 
     private static int BuildOrder(TaskState? task) => task switch

@@ -22,9 +22,15 @@ public sealed record ServerCreateRequested(
     string ImageId,
     IReadOnlyDictionary<string, string> Metadata,
     string Networks,
-    DateTimeOffset RequestedAt) : IServerEvent;
+    DateTimeOffset RequestedAt,
+    string? AvailabilityZone = null,
+    Guid? GroupId = null) : IServerEvent;
 
-public sealed record ServerScheduled(Guid ServerId, string Host) : IServerEvent;
+/// <summary>The scheduler chose a host (and claimed on it); <see cref="Alternates"/> are next in line if the build fails there.</summary>
+public sealed record ServerScheduled(Guid ServerId, string Host, IReadOnlyList<string>? Alternates = null) : IServerEvent;
+
+/// <summary>The build failed on <see cref="FailedHost"/> (its claim released): back to scheduling, for an alternate.</summary>
+public sealed record ServerRescheduled(Guid ServerId, string FailedHost, ServerFault Fault) : IServerEvent;
 
 public sealed record ServerSchedulingFailed(Guid ServerId, ServerFault Fault) : IServerEvent;
 
@@ -64,7 +70,7 @@ public static class ServerEventTypes
     /// <summary>Every server event type, for store registration and relays.</summary>
     public static readonly IReadOnlyList<Type> All =
     [
-        typeof(ServerCreateRequested), typeof(ServerScheduled), typeof(ServerSchedulingFailed),
+        typeof(ServerCreateRequested), typeof(ServerScheduled), typeof(ServerRescheduled), typeof(ServerSchedulingFailed),
         typeof(ServerBuildStepStarted), typeof(ServerBuilt), typeof(ServerBuildFailed),
         typeof(ServerStopRequested), typeof(ServerStopped), typeof(ServerStartRequested), typeof(ServerStarted),
         typeof(ServerRebootRequested), typeof(ServerRebooted), typeof(ServerActionFailed),

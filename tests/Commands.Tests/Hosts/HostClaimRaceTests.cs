@@ -50,7 +50,7 @@ public sealed class HostClaimRaceTests : IAsyncLifetime
         var sessions = Sessions();
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => sessions.WithRetry(async session =>
         {
-            await HostClaims.Release(session, Host, server, default);
+            await HostClaims.Release(session, Host, server, buildFailed: false, default);
             await session.SaveChangesAsync();
             return true;
         }, attempts: 100)));

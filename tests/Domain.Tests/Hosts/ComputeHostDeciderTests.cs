@@ -14,7 +14,7 @@ public class ComputeHostDeciderTests
     private static readonly HostResources Large = new(4, 8192, 80);
 
     private static ComputeHostRegistered Registered(HostResources? capacity = null) =>
-        new(HostId, Name, capacity ?? Capacity, capacity ?? Capacity, "QEMU", "8002000");
+        new(HostId, Name, capacity ?? Capacity, capacity ?? Capacity, "QEMU", "8002000", "nova");
 
     // ---- report ----------------------------------------------------------------------------------
 
@@ -23,14 +23,14 @@ public class ComputeHostDeciderTests
     {
         Given()
             .When(new ComputeHostCommand.Report(Name, Capacity, Capacity, "QEMU", "8002000"))
-            .Then(new ComputeHostRegistered(ComputeHostId.From(Name), Name, Capacity, Capacity, "QEMU", "8002000"));
+            .Then(new ComputeHostRegistered(ComputeHostId.From(Name), Name, Capacity, Capacity, "QEMU", "8002000", "nova"));
     }
 
     [Fact]
     public void A_report_with_the_same_capacity_records_nothing()
     {
         Given(Registered())
-            .When(new ComputeHostCommand.Report(Name, new HostResources(8, 16384, 200), new HostResources(8, 16384, 200), "QEMU", "8002000"))
+            .When(new ComputeHostCommand.Report(Name, new HostResources(8, 16384, 200), new HostResources(8, 16384, 200), "QEMU", "8002000", "nova"))
             .ThenNothing();
     }
 
@@ -42,24 +42,24 @@ public class ComputeHostDeciderTests
     {
         var capacity = new HostResources(vcpus, memoryMb, diskGb);
         Given(Registered())
-            .When(new ComputeHostCommand.Report(Name, capacity, capacity, "QEMU", "8002000"))
-            .Then(new ComputeHostCapacityChanged(HostId, capacity, capacity));
+            .When(new ComputeHostCommand.Report(Name, capacity, capacity, "QEMU", "8002000", "nova"))
+            .Then(new ComputeHostReconfigured(HostId, capacity, capacity, "nova"));
     }
 
     [Fact]
     public void A_report_back_to_the_original_capacity_after_a_change_records_the_change()
     {
         var bigger = new HostResources(16, 32768, 400);
-        Given(Registered(), new ComputeHostCapacityChanged(HostId, bigger, bigger))
+        Given(Registered(), new ComputeHostReconfigured(HostId, bigger, bigger, "nova"))
             .When(new ComputeHostCommand.Report(Name, Capacity, Capacity, "QEMU", "8002000"))
-            .Then(new ComputeHostCapacityChanged(HostId, Capacity, Capacity));
+            .Then(new ComputeHostReconfigured(HostId, Capacity, Capacity, "nova"));
     }
 
     [Fact]
     public void A_capacity_change_keeps_the_claims()
     {
         var host = Given(Registered(), new ResourcesClaimed(HostId, Server1, Small),
-            new ComputeHostCapacityChanged(HostId, new HostResources(4, 8192, 100), new HostResources(4, 8192, 100))).State!;
+            new ComputeHostReconfigured(HostId, new HostResources(4, 8192, 100), new HostResources(4, 8192, 100), "nova")).State!;
         Assert.Equal(new HostResources(4, 8192, 100), host.Capacity);
         Assert.Equal(new HostResources(3, 6144, 80), host.Free);
     }
@@ -69,8 +69,8 @@ public class ComputeHostDeciderTests
     {
         var inventory = new HostResources(2, 4096, 200);
         Given(Registered())
-            .When(new ComputeHostCommand.Report(Name, inventory, Capacity, "QEMU", "8002000"))
-            .Then(new ComputeHostCapacityChanged(HostId, inventory, Capacity));
+            .When(new ComputeHostCommand.Report(Name, inventory, Capacity, "QEMU", "8002000", "nova"))
+            .Then(new ComputeHostReconfigured(HostId, inventory, Capacity, "nova"));
     }
 
     // ---- claim -----------------------------------------------------------------------------------

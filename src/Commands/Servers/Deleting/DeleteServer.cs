@@ -33,7 +33,7 @@ public sealed class DeleteServerHandler(EventSessions sessions, Caller caller, T
             alongside: async (session, state, events) =>
             {
                 if (state.Host is not null && events.OfType<ServerDeleted>().Any())
-                    await HostClaims.Release(session, state.Host, state.Id, ct);
+                    await HostClaims.Release(session, state.Host, state.Id, buildFailed: false, ct);
             }, ct);
     }
 }
