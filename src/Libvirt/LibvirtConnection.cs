@@ -81,7 +81,7 @@ public sealed class LibvirtConnection : IDisposable
     public unsafe IReadOnlyList<LibvirtDomain> ListAllDomains(ListDomainsFilter filter = ListDomainsFilter.All)
     {
         var count = NativeLibvirt.virConnectListAllDomains(_handle, out var array, (uint)filter);
-        LibvirtErrors.ThrowIfFailed(count);
+        LibvirtErrors.ThrowIfFailed(count, nameof(NativeLibvirt.virConnectListAllDomains));
         var domains = new LibvirtDomain[count];
         try
         {

@@ -6,6 +6,7 @@ using Nova.Commands.Requests;
 using Nova.Commands.Servers.Reporting;
 using Nova.Commands.Servers.Scheduling;
 using Nova.Domain.Compute;
+using Nova.Domain.Scheduling;
 using IMediator = Mediator.IMediator;
 
 namespace Nova.Commands.Bus;
@@ -22,6 +23,7 @@ public static class ControlPlaneBus
     {
         var queues = new ComputeQueues(config["Nova:Bus:QueuePrefix"] ?? "");
         services.AddSingleton(queues);
+        services.AddSingleton(config.GetSection("Nova:Scheduler").Get<SchedulerOptions>() ?? new SchedulerOptions());
         services.AddOptions<RabbitMqTransportOptions>().Bind(config.GetSection("Nova:RabbitMq"));
         services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {

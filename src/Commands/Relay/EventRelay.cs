@@ -78,6 +78,8 @@ public sealed class EventRelay : SubscriptionBase
         {
             case ServerCreateRequested c:
                 return (queues.Scheduler, new ScheduleInstance(c.ServerId, request));
+            case ServerRescheduled r:
+                return (queues.Scheduler, new ScheduleInstance(r.ServerId, request));
             case ServerScheduled s:
                 var server = await operations.Events.AggregateStreamAsync<Server>(s.ServerId, token: ct);
                 // Deleted before the build went out: the host gets only the teardown.

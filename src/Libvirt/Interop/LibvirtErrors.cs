@@ -32,8 +32,9 @@ internal static unsafe class LibvirtErrors
         where T : SafeHandle
     {
         if (!handle.IsInvalid) return handle;
+        var error = Last(call);
         handle.Dispose();
-        throw Last(call);
+        throw error;
     }
 
     internal static nint ThrowIfNull(nint pointer, [CallerArgumentExpression(nameof(pointer))] string? call = null)

@@ -66,6 +66,12 @@ public partial class InstanceActionsProjection : SingleStreamProjection<Instance
             case ServerScheduled s:
                 Finish(Find(log, e, "create"), ScheduleAndBuild, at, success: true, host: s.Host);
                 break;
+            case ServerRescheduled r:
+                // This attempt failed on its host; the conductor schedules the next one.
+                var attempt = Find(log, e, "create");
+                Finish(attempt, BuildAndRun, at, success: false, details: r.Fault.Message, failsAction: false);
+                attempt?.Events.Add(new() { Event = ScheduleAndBuild, StartTime = at });
+                break;
             case ServerSchedulingFailed f:
                 Finish(Find(log, e, "create"), ScheduleAndBuild, at, success: false, details: f.Fault.Message);
                 break;
@@ -138,9 +144,10 @@ public partial class InstanceActionsProjection : SingleStreamProjection<Instance
         log.Actions.LastOrDefault(a => a.Action == action && a.RequestId == e.CorrelationId)
         ?? log.Actions.LastOrDefault(a => a.Action == action);
 
+    /// <summary>Starts the event unless this attempt already has it running (one per build attempt).</summary>
     private static InstanceActionRecord? Open(InstanceActionRecord? action, string name, DateTimeOffset at, string host)
     {
-        if (action is not null && action.Events.All(x => x.Event != name))
+        if (action is not null && !action.Events.Any(x => x.Event == name && x.FinishTime is null))
         {
             action.Events.Add(new() { Event = name, StartTime = at, Host = host });
             action.UpdatedAt = at;
@@ -149,7 +156,7 @@ public partial class InstanceActionsProjection : SingleStreamProjection<Instance
     }
 
     private static void Finish(InstanceActionRecord? action, string name, DateTimeOffset at, bool success,
-        string? host = null, string? details = null)
+        string? host = null, string? details = null, bool failsAction = true)
     {
         if (action is null) return;
         var ev = action.Events.LastOrDefault(x => x.Event == name && x.FinishTime is null);
@@ -159,6 +166,6 @@ public partial class InstanceActionsProjection : SingleStreamProjection<Instance
         ev.Host ??= host;
         ev.Details = details;
         action.UpdatedAt = at;
-        if (!success) action.Message = "Error";
+        if (!success && failsAction) action.Message = "Error";
     }
 }
