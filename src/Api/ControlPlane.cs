@@ -3,6 +3,7 @@ using Marten;
 using Mediator;
 using Microsoft.AspNetCore.WebUtilities;
 using Nova.Api.Flavors;
+using Nova.Api.Hosts;
 using Nova.Api.Http;
 using Nova.Api.Images;
 using Nova.Api.InstanceActions;
@@ -67,6 +68,9 @@ public static class ControlPlane
         api.MapInstanceActions();
         api.MapFlavors();
         api.MapImages();
+        api.MapComputeServices();
+        api.MapHypervisors();
+        api.MapAvailabilityZones();
         // Anything else under /v2.1 is Nova's 404 shape, not an empty body.
         api.MapFallback((HttpContext http) => throw NovaError.NotFound($"The resource could not be found: {http.Request.Path}"));
         return app;

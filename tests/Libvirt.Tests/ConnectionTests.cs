@@ -128,17 +128,6 @@ public class ConnectionTests
     }
 
     [Fact]
-    public void A_test_driver_file_that_does_not_exist_fails_to_open()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.xml");
-
-        var error = Assert.ThrowsAny<LibvirtException>(() => LibvirtConnection.Open($"test://{path}"));
-
-        Assert.Equal(LibvirtErrorCode.XmlError, error.Code);
-        Assert.Contains(path, error.Message);
-    }
-
-    [Fact]
     public void A_read_only_connection_can_read_but_not_define()
     {
         using var connection = LibvirtConnection.Open(TestDriver.Uri, readOnly: true);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nova.Commands.Requests;
+using Nova.Domain.Hosts;
 using Nova.Domain.Servers;
 
 namespace Nova.Api.Http;
@@ -57,6 +58,8 @@ public sealed class NovaErrorMiddleware(RequestDelegate next, ILogger<NovaErrorM
                 BadHttpRequestException b => (b.StatusCode == 413 ? 413 : 400, "Malformed request body"),
                 JsonException => (400, "Malformed request body"),
                 ServerNotFound n => (404, n.Message),
+                HostNotFound n => (404, n.Message),
+                HostInUse c => (409, c.Message),
                 NotFound n => (404, n.Message),
                 Forbidden f => (403, f.Message),
                 ServerConflict c => (409, c.Message),

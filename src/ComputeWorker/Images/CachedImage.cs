@@ -23,7 +23,7 @@ public sealed class CachedImage : IDisposable, IAsyncDisposable
     public string ImageId { get; }
     /// <summary>The raw base file, <c>&lt;instances&gt;/_base/&lt;sha1(image id)&gt;</c>.</summary>
     public string BasePath { get; }
-    /// <summary>The image's virtual size: the length of the raw base.</summary>
+    /// <summary>The image's virtual size: the raw base's length in whole 512-byte sectors, as QEMU sees it.</summary>
     public long VirtualSizeBytes { get; }
     public bool IsReleased => Volatile.Read(ref released) == 1;
 

@@ -82,7 +82,7 @@ public sealed class ImageCache
                 if (File.Exists(basePath))
                 {
                     Touch(basePath);
-                    return new CachedImage(this, image.Id, basePath, new FileInfo(basePath).Length,
+                    return new CachedImage(this, image.Id, basePath, VirtualSize(new FileInfo(basePath).Length),
                         () => Leave(entry, basePath, shared));
                 }
                 // Another process on this host pruned it between the fetch and our lock: fetch it again.
@@ -410,6 +410,9 @@ public sealed class ImageCache
             throw new ImageRefusedException(image.Id, ImageRefusal.NotAnImage, "the image is empty");
         return info;
     }
+
+    /// <summary>A raw file's size as QEMU sees it: whole 512-byte sectors.</summary>
+    private static long VirtualSize(long rawLength) => (rawLength + 511) & ~511L;
 
     private string LockPath(string key) => Path.Combine(BaseDirectory, key + ".lock");
 

@@ -31,7 +31,7 @@ public class LifecycleTests
             Assert.NotNull(State);
             Assert.Equal((vm, task, power, status), (State.VmState, State.TaskState, State.PowerState, State.Status));
             // the stream folds to the same state from scratch
-            Assert.Equal(State, ServerDecider.Fold(stream));
+            Assert.Equal(State, ServerDecider.Fold(stream), ServerStateComparer.Instance);
             return this;
         }
     }

@@ -70,8 +70,8 @@ public static class HostSpec
 }
 
 /// <summary>
-/// Record equality, except for the one event that carries a dictionary (ServerCreateRequested.Metadata):
-/// that field is compared by content, the rest by record equality.
+/// Record equality, except for fields a record compares by reference: ServerCreateRequested.Metadata and
+/// ServerScheduled.Alternates are compared by content (no alternates and an empty list mean the same).
 /// </summary>
 public sealed class EventComparer : IEqualityComparer<object>
 {
@@ -83,6 +83,8 @@ public sealed class EventComparer : IEqualityComparer<object>
     {
         (ServerCreateRequested a, ServerCreateRequested b) =>
             a with { Metadata = NoMetadata } == b with { Metadata = NoMetadata } && SameContent(a.Metadata, b.Metadata),
+        (ServerScheduled a, ServerScheduled b) =>
+            a with { Alternates = null } == b with { Alternates = null } && SameHosts(a.Alternates, b.Alternates),
         _ => object.Equals(x, y),
     };
 
@@ -90,4 +92,26 @@ public sealed class EventComparer : IEqualityComparer<object>
 
     private static bool SameContent(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    internal static bool SameHosts(IReadOnlyList<string>? a, IReadOnlyList<string>? b) => (a ?? []).SequenceEqual(b ?? []);
+}
+
+/// <summary>
+/// Server state equality by content: the host lists (TriedHosts, Alternates) are compared in order,
+/// everything else by record equality. A missing list and an empty one mean the same.
+/// </summary>
+public sealed class ServerStateComparer : IEqualityComparer<Server?>
+{
+    public static readonly ServerStateComparer Instance = new();
+
+    public bool Equals(Server? x, Server? y) => (x, y) switch
+    {
+        (null, null) => true,
+        (null, _) or (_, null) => false,
+        _ => x with { TriedHosts = null, Alternates = null } == y with { TriedHosts = null, Alternates = null }
+             && EventComparer.SameHosts(x.TriedHosts, y.TriedHosts)
+             && EventComparer.SameHosts(x.Alternates, y.Alternates),
+    };
+
+    public int GetHashCode(Server? obj) => obj?.Id.GetHashCode() ?? 0;
 }

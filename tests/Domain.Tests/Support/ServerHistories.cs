@@ -3,12 +3,13 @@ using Nova.Domain.Servers;
 
 namespace Nova.Domain.Tests.Support;
 
-/// <summary>Shared test data: one server, its owner, two admins, two hosts, and event histories that reach each state.</summary>
+/// <summary>Shared test data: one server, its owner, two admins, three hosts, and event histories that reach each state.</summary>
 public static class A
 {
     public static readonly Guid ServerId = Guid.Parse("0b3c6a4e-6f51-4c55-9d2c-2d1f6a8e7c01");
     public const string Host = "compute-1";
     public const string OtherHost = "compute-2";
+    public const string ThirdHost = "compute-3";
     public const string Project = "project-a";
 
     public static readonly Requester Owner = new("user-a", Project, IsAdmin: false);
@@ -31,7 +32,9 @@ public static class A
     // Events
     public static ServerCreateRequested Created() =>
         new(ServerId, "web-1", Project, Owner.UserId, Flavor, Image, Metadata(), Networks, T0);
-    public static ServerScheduled Scheduled(string host = Host) => new(ServerId, host);
+    public static ServerScheduled Scheduled(string host = Host, params string[] alternates) => new(ServerId, host, alternates);
+    public static ServerRescheduled Rescheduled(string failedHost = Host, ServerFault? fault = null) =>
+        new(ServerId, failedHost, fault ?? BuildFault);
     public static ServerSchedulingFailed SchedulingFailed() => new(ServerId, new ServerFault(500, ServerFault.NoValidHost));
     public static ServerBuildStepStarted Step(TaskState step, string host = Host) => new(ServerId, host, step);
     public static ServerBuilt Built(string host = Host) => new(ServerId, host, Launched);
@@ -76,6 +79,9 @@ public static class History
             [A.Created(), A.Scheduled(), A.Step(TaskState.Networking), A.Step(TaskState.BlockDeviceMapping)],
         ["building/spawning"] = () =>
             [A.Created(), A.Scheduled(), A.Step(TaskState.Networking), A.Step(TaskState.BlockDeviceMapping), A.Step(TaskState.Spawning)],
+        // building, the first host's build failed and the server waits for an alternate (task scheduling, no host)
+        ["building/rescheduled"] = () =>
+            [A.Created(), A.Scheduled(A.Host, A.OtherHost, A.ThirdHost), A.Step(TaskState.Networking), A.Step(TaskState.Spawning), A.Rescheduled()],
         ["building/deleting"] = () => [A.Created(), A.Scheduled(), A.Step(TaskState.Networking), A.DeleteRequested()],
         ["active"] = () => [A.Created(), A.Scheduled(), A.Built()],
         ["active/powering-off"] = () => [.. Of("active"), A.StopRequested()],

@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using Mediator;
+using Nova.Api.Http;
+using Nova.Commands.Hosts;
+using Nova.Commands.Requests;
+using IMediator = Mediator.IMediator;
+
+namespace Nova.Api.Hosts;
+
+public sealed record ListServices(string? Host, string? Binary) : IQuery<IReadOnlyList<ServiceRecord>>;
+
+/// <summary>A service by its integer id or UUID, for an operator's update or delete.</summary>
+public sealed record FindServiceById(string Id, string Policy) : IQuery<ServiceRecord>;
+
+/// <summary>The pre-2.53 way to name a service: its host and binary.</summary>
+public sealed record FindServiceByHost(string Host, string Binary, string Policy) : IQuery<ServiceRecord>;
+
+public sealed class ServiceQueries(IQuerySession session, Caller caller, TimeProvider clock) :
+    IQueryHandler<ListServices, IReadOnlyList<ServiceRecord>>, IQueryHandler<FindServiceById, ServiceRecord>,
+    IQueryHandler<FindServiceByHost, ServiceRecord>
+{
+    public async ValueTask<IReadOnlyList<ServiceRecord>> Handle(ListServices query, CancellationToken ct)
+    {
+        Require("os_compute_api:os-services:list");
+        IEnumerable<ServiceRecord> services = await ServiceRecords.All(session, clock.GetUtcNow(), ct);
+        if (query.Host is { } host) services = services.Where(s => s.Host == host);
+        if (query.Binary is { } binary) services = services.Where(s => s.Binary == binary);
+        return services.ToList();
+    }
+
+    public async ValueTask<ServiceRecord> Handle(FindServiceById query, CancellationToken ct)
+    {
+        Require(query.Policy);
+        var services = await ServiceRecords.All(session, clock.GetUtcNow(), ct);
+        var found = Guid.TryParse(query.Id, out var uuid) ? services.FirstOrDefault(s => s.Uuid == uuid)
+            : int.TryParse(query.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? services.FirstOrDefault(s => s.Id == id)
+            : null;
+        return found ?? throw new NotFound($"Service {query.Id} could not be found.");
+    }
+
+    public async ValueTask<ServiceRecord> Handle(FindServiceByHost query, CancellationToken ct)
+    {
+        Require(query.Policy);
+        if (query.Binary != ServiceRecord.ComputeBinary) throw ComputeServicesOnly(query.Binary);
+        var services = await ServiceRecords.Computes(session, clock.GetUtcNow(), ct);
+        return services.FirstOrDefault(s => s.Host == query.Host)
+               ?? throw new NotFound($"Compute host {query.Host} could not be found.");
+    }
+
+    public static InvalidRequest ComputeServicesOnly(string binary) =>
+        new($"Updating a {binary} service is not supported. Only nova-compute services can be updated.");
+
+    private void Require(string policy)
+    {
+        if (!caller.IsAdmin) throw new Forbidden($"Policy doesn't allow {policy} to be performed.");
+    }
+}
+
+/// <summary>
+/// /v2.1/os-services (admin): the compute services, their operator switches and liveness. From 2.53
+/// a service is named by its UUID; before, updates name it by host and binary with an action in the path.
+/// </summary>
+public static class ComputeServiceEndpoints
+{
+    public static void MapComputeServices(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/os-services", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
+        {
+            var q = http.Request.Query;
+            var services = await mediator.Send(new ListServices(Text(q, "host"), Text(q, "binary")), ct);
+            return NovaJson.Json(new { services = services.Select(s => Detail(http, s)).ToList() });
+        });
+        api.MapPut("/os-services/{id}", Update);
+        api.MapDelete("/os-services/{id}", async (string id, HttpContext http, IMediator mediator, CancellationToken ct) =>
+        {
+            RequireServiceId(http, id, allowEither: true);
+            var service = await mediator.Send(new FindServiceById(id, HostStreams.DeletePolicy), ct);
+            if (service.Compute is null)
+                throw new Conflict($"Service {service.Binary} on host {service.Host} is part of this running control plane and cannot be deleted.");
+            await mediator.Send(new DeleteComputeService(service.Host), ct);
+            return Results.NoContent();
+        });
+    }
+
+    public static Dictionary<string, object?> Detail(HttpContext http, ServiceRecord s)
+    {
+        var version = MicroversionMiddleware.Of(http);
+        var body = new Dictionary<string, object?>
+        {
+            ["id"] = Id(http, s),
+            ["binary"] = s.Binary,
+            ["host"] = s.Host,
+            ["zone"] = s.Zone,
+            ["status"] = s.Enabled ? "enabled" : "disabled",
+            ["state"] = s.IsUp ? "up" : "down",
+            ["updated_at"] = NovaJson.UsageTime(s.UpdatedAt),
+            ["disabled_reason"] = s.DisabledReason,
+        };
+        if (version.AtLeast(11)) body["forced_down"] = s.ForcedDown;
+        return body;
+    }
+
+    /// <summary>Integer ids before 2.53, UUIDs from it (services and hypervisors alike).</summary>
+    public static object Id(HttpContext http, ServiceRecord s) =>
+        MicroversionMiddleware.Of(http).AtLeast(53) ? s.Uuid.ToString() : s.Id;
+
+    private static async Task<IResult> Update(string id, HttpContext http, IMediator mediator, CancellationToken ct)
+    {
+        var version = MicroversionMiddleware.Of(http);
+        var body = await NovaJson.ReadObject(http.Request);
+        return version.AtLeast(53) ? await UpdateByUuid(id, body, http, mediator, ct) : await UpdateByAction(id, body, version, mediator, ct);
+    }
+
+    /// <summary>2.53+: PUT /os-services/{uuid} with status, disabled_reason and forced_down, answering the whole service.</summary>
+    private static async Task<IResult> UpdateByUuid(string id, JsonObject body, HttpContext http, IMediator mediator, CancellationToken ct)
+    {
+        RequireServiceId(http, id, allowEither: false);
+        OnlyProperties(body, "status", "disabled_reason", "forced_down");
+        var status = NovaJson.OptionalString(body, "status");
+        if (status is not (null or "enabled" or "disabled"))
+            throw NovaError.BadRequest($"Invalid input for field/attribute status. Value: {status}. '{status}' is not one of ['enabled', 'disabled']");
+        var reason = Reason(body);
+        var forcedDown = Flag(body, "forced_down");
+        if (status == "enabled" && reason is not null)
+            throw NovaError.BadRequest("Specifying 'disabled_reason' with status 'enabled' is invalid.");
+        if (status is null && forcedDown is null)
+            throw NovaError.BadRequest("No updates were requested. Fields 'status' or 'forced_down' should be specified.");
+
+        var service = await mediator.Send(new FindServiceById(id, HostStreams.UpdatePolicy), ct);
+        if (service.Compute is null) throw ServiceQueries.ComputeServicesOnly(service.Binary);
+        if (status == "enabled") await mediator.Send(new EnableComputeService(service.Host), ct);
+        if (status == "disabled") await mediator.Send(new DisableComputeService(service.Host, reason), ct);
+        if (forcedDown is { } down) await mediator.Send(new ForceDownComputeService(service.Host, down), ct);
+
+        var updated = await mediator.Send(new FindServiceById(id, HostStreams.UpdatePolicy), ct);
+        return NovaJson.Json(new { service = Detail(http, updated) });
+    }
+
+    /// <summary>Before 2.53: PUT /os-services/{enable|disable|disable-log-reason|force-down} with host and binary.</summary>
+    private static async Task<IResult> UpdateByAction(string action, JsonObject body, Microversion version, IMediator mediator, CancellationToken ct)
+    {
+        if (version.AtLeast(11)) OnlyProperties(body, "host", "binary", "disabled_reason", "forced_down");
+        else OnlyProperties(body, "host", "binary", "disabled_reason");
+        var host = NovaJson.RequireString(body, "host");
+        var binary = NovaJson.RequireString(body, "binary");
+        var reason = Reason(body);
+        var forcedDown = Flag(body, "forced_down");
+
+        var service = await mediator.Send(new FindServiceByHost(host, binary, HostStreams.UpdatePolicy), ct);
+        switch (action)
+        {
+            case "enable":
+                await mediator.Send(new EnableComputeService(service.Host), ct);
+                return NovaJson.Json(new { service = new { host, binary, status = "enabled" } });
+            case "disable":
+                // Nova's plain disable sets the flag and leaves any earlier reason in place.
+                await mediator.Send(new DisableComputeService(service.Host, service.Enabled ? null : service.DisabledReason), ct);
+                return NovaJson.Json(new { service = new { host, binary, status = "disabled" } });
+            case "disable-log-reason":
+                await mediator.Send(new DisableComputeService(service.Host, reason ?? throw NovaError.BadRequest("Missing disabled reason field")), ct);
+                return NovaJson.Json(new { service = new { host, binary, status = "disabled", disabled_reason = reason } });
+            case "force-down" when version.AtLeast(11):
+                var down = forcedDown ?? throw NovaError.BadRequest("Missing forced_down field");
+                await mediator.Send(new ForceDownComputeService(service.Host, down), ct);
+                return NovaJson.Json(new { service = new { host, binary, forced_down = down } });
+            default:
+                throw NovaError.NotFound("Unknown action");
+        }
+    }
+
+    private static void RequireServiceId(HttpContext http, string id, bool allowEither)
+    {
+        var isUuid = Guid.TryParse(id, out _);
+        var isInt = int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+        // A UUID and an integer cannot be mistaken for each other, so a delete takes either form.
+        if (allowEither && (isUuid || isInt)) return;
+        if (MicroversionMiddleware.Of(http).AtLeast(53))
+        {
+            if (!isUuid) throw NovaError.BadRequest($"Invalid uuid {id}");
+        }
+        else if (!isInt) throw NovaError.BadRequest("Invalid input received: id must be an integer.");
+    }
+
+    /// <summary>Its length is the command's rule (<see cref="DisableComputeService"/>), checked before anything changes.</summary>
+    private static string? Reason(JsonObject body) => NovaJson.OptionalString(body, "disabled_reason");
+
+    private static readonly string[] TrueWords = ["true", "1", "on", "yes"];
+    private static readonly string[] FalseWords = ["false", "0", "off", "no"];
+
+    /// <summary>Nova's parameter_types.boolean: JSON booleans or the usual words.</summary>
+    public static bool? Flag(JsonObject body, string key)
+    {
+        var node = body[key];
+        if (node is null) return null;
+        if (node is JsonValue v)
+        {
+            if (v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return v.GetValue<bool>();
+            if (v.GetValueKind() == JsonValueKind.String && ParseFlag(v.GetValue<string>()) is { } b) return b;
+        }
+        throw NovaError.BadRequest($"Invalid input for field/attribute {key}. Value: {node.ToJsonString()}. {node.ToJsonString()} is not of type 'boolean'");
+    }
+
+    public static bool? ParseFlag(string text) =>
+        TrueWords.Contains(text, StringComparer.OrdinalIgnoreCase) ? true
+        : FalseWords.Contains(text, StringComparer.OrdinalIgnoreCase) ? false
+        : null;
+
+    private static void OnlyProperties(JsonObject body, params string[] allowed)
+    {
+        var unexpected = body.Select(p => p.Key).Where(k => !allowed.Contains(k)).ToList();
+        if (unexpected.Count > 0)
+            throw NovaError.BadRequest($"Additional properties are not allowed ({string.Join(", ", unexpected.Select(k => $"'{k}'"))} was unexpected)");
+    }
+
+    public static string? Text(IQueryCollection q, string key) => q.TryGetValue(key, out var v) && v.Count > 0 && v[0]!.Length > 0 ? v[0] : null;
+}

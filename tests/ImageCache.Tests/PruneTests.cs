@@ -1,0 +1,182 @@
+using Nova.ComputeWorker.Images.Tests.Support;
+using static Nova.ComputeWorker.Images.Tests.Support.TestImages;
+
+namespace Nova.ComputeWorker.Images.Tests;
+
+public sealed class PruneTests : IDisposable
+{
+    private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
+
+    private readonly Scratch scratch = new();
+    private readonly string instances;
+    private readonly ImageCache cache;
+    private readonly ImageSource source;
+    private readonly ImageRef image = new("img-1", "qcow2");
+
+    public PruneTests()
+    {
+        instances = scratch.Folder("instances");
+        cache = new ImageCache(instances, new QemuImg());
+        source = new ImageSource(Qcow2(scratch.File("a.qcow2"), 4 * MiB, pattern: 0x61));
+    }
+
+    public void Dispose() => scratch.Dispose();
+
+    private static void LastUsed(string basePath, TimeSpan ago) =>
+        File.SetLastWriteTimeUtc(basePath, DateTime.UtcNow - ago);
+
+    [Fact]
+    public async Task A_base_unused_for_longer_than_the_age_is_removed_and_fetched_again_when_needed()
+    {
+        var lease = await cache.Acquire(image, source.Fetch);
+        var basePath = lease.BasePath;
+        await lease.DisposeAsync();
+        LastUsed(basePath, 2 * OneDay);
+
+        var result = await cache.Prune(OneDay);
+
+        Assert.Equal([basePath], result.RemovedBases);
+        Assert.False(File.Exists(basePath));
+        Assert.Empty(Directory.EnumerateFiles(cache.BaseDirectory));
+        await using var again = await cache.Acquire(image, source.Fetch);
+        Assert.Equal(2, source.Fetches);
+        Assert.True(Holds(again.BasePath, "raw", 0x61, 0, MiB));
+    }
+
+    [Fact]
+    public async Task A_base_used_more_recently_than_the_age_is_kept()
+    {
+        var lease = await cache.Acquire(image, source.Fetch);
+        await lease.DisposeAsync();
+        LastUsed(lease.BasePath, TimeSpan.FromHours(2));
+
+        var result = await cache.Prune(OneDay);
+
+        Assert.Empty(result.RemovedBases);
+        Assert.True(File.Exists(lease.BasePath));
+    }
+
+    [Fact]
+    public async Task Releasing_a_lease_counts_as_use()
+    {
+        var lease = await cache.Acquire(image, source.Fetch);
+        LastUsed(lease.BasePath, 2 * OneDay);
+
+        await lease.DisposeAsync();
+        var result = await cache.Prune(OneDay);
+
+        Assert.Empty(result.RemovedBases);
+        Assert.True(File.Exists(lease.BasePath));
+    }
+
+    [Fact]
+    public async Task A_base_with_a_live_lease_is_kept_whatever_its_age()
+    {
+        await using var lease = await cache.Acquire(image, source.Fetch);
+        LastUsed(lease.BasePath, 30 * OneDay);
+
+        var result = await cache.Prune(TimeSpan.Zero);
+
+        Assert.Empty(result.RemovedBases);
+        Assert.True(File.Exists(lease.BasePath));
+        Assert.True(Holds(lease.BasePath, "raw", 0x61, 0, MiB));
+    }
+
+    [Fact]
+    public async Task A_lease_held_by_another_process_on_the_host_keeps_the_base()
+    {
+        // A second cache on the same folder shares nothing in memory with the first: only the file lock
+        // tells it about the lease, as it would tell another worker process.
+        var otherProcess = new ImageCache(instances, new QemuImg());
+        var lease = await cache.Acquire(image, source.Fetch);
+        LastUsed(lease.BasePath, 30 * OneDay);
+
+        var whileLeased = await otherProcess.Prune(TimeSpan.Zero);
+        await lease.DisposeAsync();
+        LastUsed(lease.BasePath, 30 * OneDay);
+        var afterRelease = await otherProcess.Prune(OneDay);
+
+        Assert.Empty(whileLeased.RemovedBases);
+        Assert.Equal([lease.BasePath], afterRelease.RemovedBases);
+    }
+
+    [Fact]
+    public async Task An_image_being_fetched_is_left_alone_and_becomes_a_base_afterwards()
+    {
+        source.Hold();
+        var build = cache.Acquire(image, source.Fetch);
+        await source.Started;
+        var partial = Assert.Single(Directory.EnumerateFiles(cache.BaseDirectory, "*.part"));
+
+        var here = await cache.Prune(TimeSpan.Zero);
+        var elsewhere = await new ImageCache(instances, new QemuImg()).Prune(TimeSpan.Zero);
+
+        Assert.Empty(here.RemovedTemporaries);
+        Assert.Empty(elsewhere.RemovedTemporaries);
+        Assert.True(File.Exists(partial));
+        source.Release();
+        await using var lease = await build;
+        Assert.Equal(1, source.Fetches);
+        Assert.True(Holds(lease.BasePath, "raw", 0x61, 0, MiB));
+    }
+
+    [Fact]
+    public async Task A_base_that_an_instance_disk_is_backed_by_is_kept_until_the_instance_is_gone()
+    {
+        var instanceFolder = Path.Combine(instances, "2c1b8e5e-0d7e-4f4e-9d55-3d0a6c4f9a11");
+        string basePath;
+        await using (var lease = await cache.Acquire(image, source.Fetch))
+        {
+            await cache.CreateInstanceDisk(lease, instanceFolder, rootGb: 1);
+            basePath = lease.BasePath;
+        }
+        LastUsed(basePath, 30 * OneDay);
+
+        var whileInstanceExists = await cache.Prune(OneDay);
+        var touched = File.GetLastWriteTimeUtc(basePath);
+        Directory.Delete(instanceFolder, recursive: true);
+        var afterTouch = await cache.Prune(OneDay);
+        LastUsed(basePath, 2 * OneDay);
+        var afterAge = await cache.Prune(OneDay);
+
+        Assert.Empty(whileInstanceExists.RemovedBases);
+        Assert.True(DateTime.UtcNow - touched < OneDay, "an in-use base is touched, so it ages from its last use");
+        Assert.Empty(afterTouch.RemovedBases);
+        Assert.Equal([basePath], afterAge.RemovedBases);
+    }
+
+    [Fact]
+    public async Task An_unreadable_instance_disk_stops_the_prune_from_removing_anything()
+    {
+        var lease = await cache.Acquire(image, source.Fetch);
+        await lease.DisposeAsync();
+        LastUsed(lease.BasePath, 30 * OneDay);
+        var broken = Path.Combine(scratch.Folder("instances/broken-instance"), "disk");
+        // qcow2 magic with a version qemu-img does not know: it names no backing file qemu-img could read.
+        await File.WriteAllBytesAsync(broken, [0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 9, 1, 2, 3]);
+
+        var result = await cache.Prune(OneDay);
+
+        Assert.Equal([broken], result.UnreadableDisks);
+        Assert.Empty(result.RemovedBases);
+        Assert.True(File.Exists(lease.BasePath));
+    }
+
+    [Fact]
+    public async Task Temporaries_left_by_a_dead_process_are_removed()
+    {
+        Directory.CreateDirectory(cache.BaseDirectory);
+        var key = ImageCache.BaseName("crashed");
+        var fetched = Path.Combine(cache.BaseDirectory, $"{key}.0123456789abcdef0123456789abcdef.part");
+        var converted = Path.Combine(cache.BaseDirectory, $"{key}.fedcba9876543210fedcba9876543210.converting");
+        await File.WriteAllBytesAsync(fetched, new byte[8192]);
+        await File.WriteAllBytesAsync(converted, new byte[4096]);
+        var unrelated = Path.Combine(cache.BaseDirectory, "README");
+        await File.WriteAllTextAsync(unrelated, "operator's note");
+
+        var result = await cache.Prune(OneDay);
+
+        Assert.Equal([fetched, converted], result.RemovedTemporaries.Order(StringComparer.Ordinal));
+        Assert.Equal([unrelated], Directory.EnumerateFiles(cache.BaseDirectory));
+    }
+}
