@@ -10,6 +10,7 @@ export NOVA_PG_PORT=${NOVA_TEST_PG_PORT:-55442} NOVA_RMQ_PORT=${NOVA_TEST_RMQ_PO
 source scripts/services.sh
 
 ensure_dotnet || exit 1
+apt_install qemu-utils || exit 1
 apt_install libvirt0 || exit 1
 rm -rf "$NOVA_DATA"; mkdir -p "$NOVA_DATA"
 cleanup() { stop_rabbitmq; stop_postgres; }
