@@ -7,10 +7,12 @@ using Nova.Api.Hosts;
 using Nova.Api.Http;
 using Nova.Api.Images;
 using Nova.Api.InstanceActions;
+using Nova.Api.Quotas;
 using Nova.Api.Servers;
 using Nova.Api.Versions;
 using Nova.Commands.Behaviors;
 using Nova.Commands.Bus;
+using Nova.Commands.Quotas;
 using Nova.Commands.Relay;
 using Nova.Commands.Requests;
 using Nova.Projections;
@@ -51,6 +53,7 @@ public static class ControlPlane
             options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         services.AddControlPlaneBus(config);
+        services.AddSingleton(QuotaDefaults.From(config));
         services.AddHostedService<CatalogSeed>();
 
         var app = builder.Build();
@@ -68,6 +71,7 @@ public static class ControlPlane
         api.MapInstanceActions();
         api.MapFlavors();
         api.MapImages();
+        api.MapQuotas();
         api.MapComputeServices();
         api.MapHypervisors();
         api.MapAvailabilityZones();

@@ -3,11 +3,13 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using Nova.Domain.Hosts;
+using Nova.Domain.Quotas;
 using Nova.Domain.Servers;
 using Nova.Projections.Flavors;
 using Nova.Projections.Hosts;
 using Nova.Projections.Images;
 using Nova.Projections.InstanceActions;
+using Nova.Projections.Quotas;
 using Nova.Projections.Servers;
 using Weasel.Core;
 
@@ -31,9 +33,11 @@ public static class NovaStore
         opts.Events.MetadataConfig.HeadersEnabled = true;
         opts.Events.AddEventTypes(ServerEventTypes.All);
         opts.Events.AddEventTypes(ComputeHostEventTypes.All);
+        opts.Events.AddEventTypes(ProjectUsageEventTypes.All);
 
         opts.Projections.Add(new ServerAggregation(), ProjectionLifecycle.Live);
         opts.Projections.Add(new ComputeHostAggregation(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new ProjectUsageAggregation(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new ServerViewProjection(), ProjectionLifecycle.Async);
         opts.Projections.Add(new InstanceActionsProjection(), ProjectionLifecycle.Async);
 
@@ -42,6 +46,7 @@ public static class NovaStore
         opts.Schema.For<ComputeService>();
         opts.Schema.For<FlavorRecord>();
         opts.Schema.For<ImageRecord>();
+        opts.Schema.For<QuotaSetRecord>();
 
         // The daemon polls for new events (PostgreSQL has no push here); short polls keep the relay
         // and the read models within tens of milliseconds of the store, for a cheap max(seq) query.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Nova.Commands.Requests;
 using Nova.Domain.Hosts;
+using Nova.Domain.Quotas;
 using Nova.Domain.Servers;
 
 namespace Nova.Api.Http;
@@ -60,6 +61,7 @@ public sealed class NovaErrorMiddleware(RequestDelegate next, ILogger<NovaErrorM
                 ServerNotFound n => (404, n.Message),
                 HostNotFound n => (404, n.Message),
                 HostInUse c => (409, c.Message),
+                QuotaExceeded q => (403, q.Message),
                 NotFound n => (404, n.Message),
                 Forbidden f => (403, f.Message),
                 ServerConflict c => (409, c.Message),

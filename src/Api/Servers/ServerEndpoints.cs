@@ -110,7 +110,9 @@ public static class ServerEndpoints
         if (min > max) throw NovaError.BadRequest("min_count must be <= max_count");
         var returnReservation = NovaJson.OptionalBool(server, "return_reservation_id") ?? false;
 
-        var created = await mediator.Send(new CreateServer(name, flavorRef, imageRef, metadata, networks, max), ct);
+        var zone = NovaJson.OptionalString(server, "availability_zone");
+        var created = await mediator.Send(new CreateServer(name, flavorRef, imageRef, metadata, networks, min, max,
+            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0]), ct);
         await reads.WaitFor(created.Servers, ct);
 
         if (returnReservation) return NovaJson.Json(new { reservation_id = created.ReservationId }, 202);

@@ -279,6 +279,9 @@ public sealed class ImageCache
                 var started = new Flight();
                 entry.Flight = started;
                 started.Task = Task.Run(() => Fly(entry, started, key, image, fetch), CancellationToken.None);
+                // An abandoned flight's failure has no one left to read it; observe it here.
+                started.Task.ContinueWith(task => _ = task.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
             flight = entry.Flight;
             flight.Waiters++;

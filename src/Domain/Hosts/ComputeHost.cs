@@ -65,8 +65,7 @@ public sealed record ComputeHost(
     public static ComputeHost Evolve(ComputeHost? state, object @event) => @event switch
     {
         ComputeHostRegistered e => new ComputeHost(e.HostId, e.Name, e.Inventory, e.Capacity, e.HypervisorType,
-            e.HypervisorVersion, e.AvailabilityZone, state?.Claims ?? new Dictionary<Guid, HostResources>(),
-            Enabled: state?.Enabled ?? true, DisabledReason: state?.DisabledReason),
+            e.HypervisorVersion, e.AvailabilityZone, state?.Claims ?? new Dictionary<Guid, HostResources>()),
         ComputeHostReconfigured e => Require(state) with
         {
             Inventory = e.Inventory, Capacity = e.Capacity, AvailabilityZone = e.AvailabilityZone,
@@ -146,7 +145,7 @@ public static class ComputeHostDecider
             [new ClaimReleased(state.Id, r.ServerId, held, r.BuildFailed)],
         ComputeHostCommand.Release => [], // released exactly once: a second release finds nothing
 
-        ComputeHostCommand.RecordBuildSucceeded when state is { RecentBuildFailures: > 0 } => [new BuildFailuresCleared(state.Id)],
+        ComputeHostCommand.RecordBuildSucceeded when state is { RecentBuildFailures: > 0, Deleted: false } => [new BuildFailuresCleared(state.Id)],
         ComputeHostCommand.RecordBuildSucceeded => [],
 
         ComputeHostCommand when state is null || state.Deleted => throw new HostNotFound(state?.Name ?? "(unknown)"),

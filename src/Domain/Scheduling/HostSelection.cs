@@ -184,8 +184,10 @@ public static class HostSelection
         var subset = Math.Clamp(options.HostSubsetSize, 1, ranked.Count);
         if (subset > 1)
         {
-            var pick = random.Next(subset);
-            (ranked[0], ranked[pick]) = (ranked[pick], ranked[0]);
+            // The chosen host goes first; the others keep their order as alternates.
+            var chosen = ranked[random.Next(subset)];
+            ranked.Remove(chosen);
+            ranked.Insert(0, chosen);
         }
         return ranked;
     }

@@ -74,6 +74,10 @@ public sealed class ControlPlaneStack : IAsyncLifetime
             ["Nova:Compute:Fake:SpawnFailureRate"] = options.SpawnFailureRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Nova:Compute:Fake:DelayMs"] = options.DelayMs.ToString(),
             ["Nova:Compute:ReportIntervalSeconds"] = options.ReportIntervalSeconds.ToString(),
+            // Tests boot hundreds of servers per project; quota tests set their own limits.
+            ["Nova:Quota:Defaults:Instances"] = "-1",
+            ["Nova:Quota:Defaults:Cores"] = "-1",
+            ["Nova:Quota:Defaults:RamMb"] = "-1",
         };
 
         api = ControlPlane.Build([], b =>

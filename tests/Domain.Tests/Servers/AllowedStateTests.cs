@@ -62,6 +62,7 @@ public class AllowedStateTests
 
     [Theory]
     [InlineData("building")]
+    [InlineData("building/rescheduled")] // its failed host released the claim: nothing to tear down
     [InlineData("error-unscheduled")]
     public void Delete_of_a_server_that_never_had_a_host_completes_at_once(string state)
     {
@@ -82,6 +83,7 @@ public class AllowedStateTests
     [InlineData("building")]
     [InlineData("building/scheduled")]
     [InlineData("building/spawning")]
+    [InlineData("building/rescheduled")]
     [InlineData("stopped")]
     [InlineData("error-unscheduled")] // error, but no host to stop it on
     public void Stop_is_a_conflict_in_vm_state(string state)
@@ -126,6 +128,7 @@ public class AllowedStateTests
     [Theory]
     [InlineData("building")]
     [InlineData("building/spawning")]
+    [InlineData("building/rescheduled")]
     [InlineData("active")]
     [InlineData("error")]
     [InlineData("error-unscheduled")]
@@ -162,6 +165,7 @@ public class AllowedStateTests
     [Theory]
     [InlineData("building")]
     [InlineData("building/spawning")]
+    [InlineData("building/rescheduled")]
     [InlineData("stopped")]
     [InlineData("error")]
     public void Soft_reboot_is_a_conflict_in_vm_state(string state)
@@ -201,6 +205,7 @@ public class AllowedStateTests
     [InlineData("building")]
     [InlineData("building/scheduled")]
     [InlineData("building/spawning")]
+    [InlineData("building/rescheduled")]
     [InlineData("error-unscheduled")] // error, but no host to reboot it on
     public void Hard_reboot_is_a_conflict_in_vm_state(string state)
     {

@@ -23,6 +23,23 @@ public class HostReportTests
     }
 
     [Fact]
+    public void Scheduled_records_the_alternates_in_the_schedulers_order()
+    {
+        var spec = Given(History.Of("building")).When(new ServerCommand.RecordScheduled(A.Host, [A.ThirdHost, A.OtherHost]));
+        spec.Then(A.Scheduled(A.Host, A.ThirdHost, A.OtherHost));
+        Assert.NotEqual(A.Scheduled(A.Host, A.OtherHost, A.ThirdHost), ServerDecider.Decide(
+            new ServerCommand.RecordScheduled(A.Host, [A.ThirdHost, A.OtherHost]), spec.State).Single(), EventComparer.Instance);
+    }
+
+    [Fact]
+    public void Scheduled_counts_the_first_attempt_and_the_host_tried()
+    {
+        var server = ServerDecider.Fold(History.Of("building/scheduled"))!;
+        Assert.Equal((1, A.Host), (server.Attempts, server.Host));
+        Assert.Equal([A.Host], server.HostsTried);
+    }
+
+    [Fact]
     public void Scheduled_redelivered_records_nothing()
     {
         Given(History.Of("building/scheduled")).When(new ServerCommand.RecordScheduled(A.Host)).ThenNothing();

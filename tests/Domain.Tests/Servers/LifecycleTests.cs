@@ -87,6 +87,30 @@ public class LifecycleTests
     }
 
     [Fact]
+    public void A_hypervisor_failure_is_retried_on_an_alternate_which_builds_the_server()
+    {
+        var story = new Story();
+        story.Do(A.Create());
+        story.Do(new ServerCommand.RecordScheduled(A.Host, [A.OtherHost, A.ThirdHost]));
+        story.Do(new ServerCommand.RecordBuildStep(A.Host, TaskState.Spawning)).Is(VmState.Building, TaskState.Spawning, PowerState.NoState, "BUILD");
+        story.Do(new ServerCommand.RecordBuildFailed(A.Host, A.BuildFault, Retryable: true))
+            .Is(VmState.Building, TaskState.Scheduling, PowerState.NoState, "BUILD");
+        Assert.Null(story.State!.Host);
+        story.Do(new ServerCommand.RecordBuildFailed(A.Host, A.BuildFault, Retryable: true), expectedEvents: 0);
+
+        story.Do(new ServerCommand.RecordScheduled(A.OtherHost, [A.ThirdHost])).Is(VmState.Building, TaskState.Scheduling, PowerState.NoState, "BUILD");
+        story.Do(new ServerCommand.RecordBuildStep(A.OtherHost, TaskState.Networking)).Is(VmState.Building, TaskState.Networking, PowerState.NoState, "BUILD");
+        story.Do(new ServerCommand.RecordBuilt(A.OtherHost, A.Launched)).Is(VmState.Active, null, PowerState.Running, "ACTIVE");
+        Assert.Equal((A.OtherHost, 2, (ServerFault?)null), (story.State!.Host, story.State.Attempts, story.State.Fault));
+        Assert.Equal([A.Host, A.OtherHost], story.State.HostsTried);
+
+        // later actions go to the host that built it
+        story.Do(A.Stop()).Is(VmState.Active, TaskState.PoweringOff, PowerState.Running, "ACTIVE");
+        story.Do(new ServerCommand.RecordStopped(A.Host), expectedEvents: 0);
+        story.Do(new ServerCommand.RecordStopped(A.OtherHost)).Is(VmState.Stopped, null, PowerState.Shutdown, "SHUTOFF");
+    }
+
+    [Fact]
     public void A_failed_stop_clears_the_task_and_keeps_the_server_running()
     {
         var story = new Story();

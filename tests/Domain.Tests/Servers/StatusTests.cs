@@ -42,6 +42,7 @@ public class StatusTests
     [Theory]
     [InlineData("building", "BUILD")]
     [InlineData("building/spawning", "BUILD")]
+    [InlineData("building/rescheduled", "BUILD")]
     [InlineData("active", "ACTIVE")]
     [InlineData("active/rebooting", "REBOOT")]
     [InlineData("active/rebooting_hard", "HARD_REBOOT")]

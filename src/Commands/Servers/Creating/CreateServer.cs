@@ -1,5 +1,9 @@
+using Marten;
 using Mediator;
+using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
+using Nova.Domain.Hosts;
+using Nova.Domain.Quotas;
 using Nova.Domain;
 using Nova.Domain.Servers;
 using Nova.Projections.Flavors;
@@ -8,9 +12,13 @@ using Nova.Projections.Images;
 namespace Nova.Commands.Servers.Creating;
 
 /// <summary>POST /servers: record the build request; scheduling happens after the relay picks it up.</summary>
-/// <summary><paramref name="Count"/> &gt; 1 is Nova's multi-create: servers NAME-1 … NAME-N in one transaction.</summary>
+/// <summary>
+/// POST /servers. <paramref name="MinCount"/>..<paramref name="MaxCount"/> &gt; 1 is Nova's multi-create:
+/// servers NAME-1 … NAME-N, as many as the quota allows but at least min, in one transaction.
+/// </summary>
 public sealed record CreateServer(
-    string Name, string FlavorRef, string ImageRef, IReadOnlyDictionary<string, string> Metadata, string Networks, int Count = 1)
+    string Name, string FlavorRef, string ImageRef, IReadOnlyDictionary<string, string> Metadata, string Networks,
+    int MinCount = 1, int MaxCount = 1, string? AvailabilityZone = null)
     : ICommand<CreatedServers>, IValidated
 {
     public IEnumerable<string> Validate()
@@ -18,7 +26,8 @@ public sealed record CreateServer(
         if (string.IsNullOrWhiteSpace(Name)) yield return "Invalid input for field/attribute name. Value: must not be empty.";
         else if (Name.Length > 255) yield return "Invalid input for field/attribute name. Value: longer than 255 characters.";
         if (string.IsNullOrWhiteSpace(FlavorRef)) yield return "Missing flavorRef attribute";
-        if (Count is < 1 or > CreatedServers.MaxCount) yield return $"Invalid input for field/attribute min_count or max_count: 1 to {CreatedServers.MaxCount}.";
+        if (MinCount < 1 || MaxCount > CreatedServers.MaxCount || MinCount > MaxCount)
+            yield return $"Invalid input for field/attribute min_count or max_count: 1 <= min_count <= max_count <= {CreatedServers.MaxCount}.";
         if (Metadata.Count > 128) yield return "Quota exceeded for metadata items: at most 128.";
         foreach (var (key, value) in Metadata)
             if (key.Length is 0 or > 255 || value.Length > 255)
@@ -31,45 +40,56 @@ public sealed record CreatedServers(IReadOnlyList<ServerWrite> Servers, string R
     public const int MaxCount = 1000;
 }
 
-public sealed class CreateServerHandler(EventSessions sessions, Caller caller, TimeProvider clock)
+public sealed class CreateServerHandler(IDocumentStore store, EventSessions sessions, Caller caller, QuotaDefaults quotas, TimeProvider clock)
     : ICommandHandler<CreateServer, CreatedServers>
 {
     public async ValueTask<CreatedServers> Handle(CreateServer command, CancellationToken ct)
     {
-        await using var session = sessions.Open();
-        var flavor = await session.LoadAsync<FlavorRecord>(command.FlavorRef, ct)
+        FlavorRecord flavor;
+        ImageRecord image;
+        await using (var query = store.QuerySession())
+        {
+            flavor = await query.LoadAsync<FlavorRecord>(command.FlavorRef, ct)
                      ?? throw new InvalidRequest($"Flavor {command.FlavorRef} could not be found.");
-        var image = Guid.TryParse(command.ImageRef, out var imageId)
-            ? await session.LoadAsync<ImageRecord>(imageId, ct) : null;
-        if (image is null) throw new InvalidRequest($"Image {command.ImageRef} could not be found.");
+            image = (Guid.TryParse(command.ImageRef, out var imageId) ? await query.LoadAsync<ImageRecord>(imageId, ct) : null)
+                    ?? throw new InvalidRequest($"Image {command.ImageRef} could not be found.");
+            if (command.AvailabilityZone is { } zone
+                && !await query.Query<ComputeHost>().AnyAsync(h => h.AvailabilityZone == zone, ct))
+                throw new InvalidRequest($"The requested availability zone is not available: {zone}");
+
+            // A client retrying with its own X-OpenStack-Request-ID gets the servers of its first attempt.
+            var retried = new List<ServerWrite>();
+            for (var i = 1; i <= command.MaxCount && await query.Events.FetchStreamStateAsync(ServerId(i), ct) is not null; i++)
+                retried.Add(new ServerWrite(ServerId(i), 1));
+            if (retried.Count > 0) return new CreatedServers(retried, ReservationId());
+        }
         if (image.Status != "active") throw new InvalidRequest($"Image {image.Id} is not active.");
         if (image.MinRamMb > flavor.RamMb) throw new InvalidRequest("Flavor's memory is too small for requested image.");
         if (image.MinDiskGb > flavor.DiskGb && flavor.DiskGb > 0) throw new InvalidRequest("Flavor's disk is too small for requested image.");
 
-        var writes = new List<ServerWrite>(command.Count);
         var now = clock.GetUtcNow();
-        for (var i = 1; i <= command.Count; i++)
+        var spec = flavor.ToSpec();
+        return await sessions.WithRetry(async session =>
         {
-            // Server ids derive from the request id: a client retrying with its own
-            // X-OpenStack-Request-ID gets the servers of its first attempt, not new ones.
-            var id = NameBasedId.From($"nova-server:{caller.ProjectId}:{caller.RequestId}:{i}");
-            var name = command.Count == 1 ? command.Name.Trim() : $"{command.Name.Trim()}-{i}";
-            var events = ServerDecider.Decide(new ServerCommand.Create(id, name, caller.AsRequester(),
-                flavor.ToSpec(), image.Id.ToString(), command.Metadata, command.Networks, now), null);
-            session.Events.StartStream<Server>(id, events);
-            writes.Add(new ServerWrite(id, events.Count));
-        }
-        // All or nothing: the whole request is one transaction.
-        try
-        {
+            var count = await ProjectQuotas.Reserve(session, quotas, caller.ProjectId, new ServerUsage(spec.Vcpus, spec.RamMb),
+                command.MinCount, command.MaxCount, n => Enumerable.Range(1, n).Select(ServerId).ToList(), ct);
+            var writes = new List<ServerWrite>(count);
+            for (var i = 1; i <= count; i++)
+            {
+                var name = command.MaxCount == 1 ? command.Name.Trim() : $"{command.Name.Trim()}-{i}";
+                var events = ServerDecider.Decide(new ServerCommand.Create(ServerId(i), name, caller.AsRequester(),
+                    spec, image.Id.ToString(), command.Metadata, command.Networks, now, command.AvailabilityZone), null);
+                session.Events.StartStream<Server>(ServerId(i), events);
+                writes.Add(new ServerWrite(ServerId(i), events.Count));
+            }
+            // All or nothing: the servers and their quota usage are one transaction.
             await session.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (EventSessions.IsLostRace(e))
-        {
-            // A retry of a request that already committed: its servers exist, answer as before.
-        }
-        return new CreatedServers(writes, ReservationId());
+            return new CreatedServers(writes, ReservationId());
+        });
     }
+
+    /// <summary>Server ids derive from the request id, which makes a retried request idempotent.</summary>
+    private Guid ServerId(int index) => NameBasedId.From($"nova-server:{caller.ProjectId}:{caller.RequestId}:{index}");
 
     private string ReservationId() => $"r-{NameBasedId.From("nova-reservation:" + caller.RequestId).ToString("N")[..8]}";
 }

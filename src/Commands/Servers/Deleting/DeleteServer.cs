@@ -1,6 +1,5 @@
 using Marten;
 using Mediator;
-using Nova.Commands.Hosts;
 using Nova.Commands.Requests;
 using Nova.Domain.Servers;
 using Nova.Projections.Hosts;
@@ -32,8 +31,7 @@ public sealed class DeleteServerHandler(EventSessions sessions, Caller caller, T
             _ => new ServerCommand.Delete(caller.AsRequester(), hostIsUp, now),
             alongside: async (session, state, events) =>
             {
-                if (state.Host is not null && events.OfType<ServerDeleted>().Any())
-                    await HostClaims.Release(session, state.Host, state.Id, buildFailed: false, ct);
+                if (events.OfType<ServerDeleted>().Any()) await ServerRemoval.GiveBack(session, state, ct);
             }, ct);
     }
 }

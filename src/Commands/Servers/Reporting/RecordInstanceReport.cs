@@ -1,5 +1,6 @@
 using Mediator;
 using Nova.Commands.Hosts;
+using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
 using Nova.Domain.Compute;
 using Nova.Domain.Servers;
@@ -23,6 +24,8 @@ public sealed class RecordInstanceReportHandler(EventSessions sessions, TimeProv
             var stream = await session.Events.FetchForWriting<Server>(command.Report.ServerId, ct);
             var events = ServerDecider.Decide(decision, stream.Aggregate);
             stream.AppendMany(events);
+            if (events.OfType<ServerDeleted>().Any() && stream.Aggregate is { } deleted)
+                await ProjectQuotas.Release(session, deleted.ProjectId, deleted.Id, ct);
             switch (onHost)
             {
                 case HostEffect.Release:

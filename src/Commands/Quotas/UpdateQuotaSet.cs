@@ -1,0 +1,53 @@
+using Marten;
+using Mediator;
+using Nova.Commands.Requests;
+using Nova.Projections.Quotas;
+
+namespace Nova.Commands.Quotas;
+
+/// <summary>PUT /os-quota-sets/{project} (admin): override some limits; null leaves a limit as it is.</summary>
+public sealed record UpdateQuotaSet(
+    string ProjectId, int? Instances, int? Cores, int? RamMb, int? MetadataItems, int? KeyPairs,
+    int? ServerGroups, int? ServerGroupMembers) : ICommand<QuotaSetRecord>, IValidated
+{
+    public IEnumerable<string> Validate()
+    {
+        foreach (var (name, value) in new[] { ("instances", Instances), ("cores", Cores), ("ram", RamMb),
+                     ("metadata_items", MetadataItems), ("key_pairs", KeyPairs), ("server_groups", ServerGroups),
+                     ("server_group_members", ServerGroupMembers) })
+            if (value is < -1) yield return $"Invalid input for field/attribute {name}. Value: {value}. {value} is less than the minimum of -1";
+    }
+}
+
+/// <summary>DELETE /os-quota-sets/{project} (admin): back to the defaults.</summary>
+public sealed record ResetQuotaSet(string ProjectId) : ICommand<bool>;
+
+public sealed class QuotaSetHandlers(IDocumentStore store, Caller caller)
+    : ICommandHandler<UpdateQuotaSet, QuotaSetRecord>, ICommandHandler<ResetQuotaSet, bool>
+{
+    public async ValueTask<QuotaSetRecord> Handle(UpdateQuotaSet command, CancellationToken ct)
+    {
+        if (!caller.IsAdmin) throw new Forbidden("Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.");
+        await using var session = store.LightweightSession();
+        var record = await session.LoadAsync<QuotaSetRecord>(command.ProjectId, ct) ?? new QuotaSetRecord { Id = command.ProjectId };
+        record.Instances = command.Instances ?? record.Instances;
+        record.Cores = command.Cores ?? record.Cores;
+        record.RamMb = command.RamMb ?? record.RamMb;
+        record.MetadataItems = command.MetadataItems ?? record.MetadataItems;
+        record.KeyPairs = command.KeyPairs ?? record.KeyPairs;
+        record.ServerGroups = command.ServerGroups ?? record.ServerGroups;
+        record.ServerGroupMembers = command.ServerGroupMembers ?? record.ServerGroupMembers;
+        session.Store(record);
+        await session.SaveChangesAsync(ct);
+        return record;
+    }
+
+    public async ValueTask<bool> Handle(ResetQuotaSet command, CancellationToken ct)
+    {
+        if (!caller.IsAdmin) throw new Forbidden("Policy doesn't allow os_compute_api:os-quota-sets:delete to be performed.");
+        await using var session = store.LightweightSession();
+        session.Delete<QuotaSetRecord>(command.ProjectId);
+        await session.SaveChangesAsync(ct);
+        return true;
+    }
+}

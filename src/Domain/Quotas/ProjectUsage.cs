@@ -1,0 +1,89 @@
+namespace Nova.Domain.Quotas;
+
+/// <summary>Nova's per-project limits; -1 is unlimited.</summary>
+public sealed record QuotaLimits(
+    int Instances = 10, int Cores = 20, int RamMb = 51200, int MetadataItems = 128, int KeyPairs = 100,
+    int ServerGroups = 10, int ServerGroupMembers = 10)
+{
+    public static bool Allows(int limit, long wanted) => limit < 0 || wanted <= limit;
+}
+
+/// <summary>What one server counts against its project.</summary>
+public sealed record ServerUsage(int Cores, int RamMb);
+
+public sealed record QuotaUsageReserved(Guid ProjectStreamId, string ProjectId, Guid ServerId, ServerUsage Usage);
+
+public sealed record QuotaUsageReleased(Guid ProjectStreamId, string ProjectId, Guid ServerId);
+
+public static class ProjectUsageEventTypes
+{
+    public static readonly IReadOnlyList<Type> All = [typeof(QuotaUsageReserved), typeof(QuotaUsageReleased)];
+}
+
+/// <summary>
+/// A project's usage (instances, cores, RAM), kept in the event store and appended in the same
+/// transaction as the servers it counts: creates in one project queue on this stream, so two
+/// concurrent requests can never both take the last of a quota.
+/// </summary>
+public sealed record ProjectUsage(Guid Id, string ProjectId, IReadOnlyDictionary<Guid, ServerUsage> Servers)
+{
+    public int Instances => Servers.Count;
+    public int Cores => Servers.Values.Sum(s => s.Cores);
+    public int RamMb => Servers.Values.Sum(s => s.RamMb);
+
+    public static ProjectUsage Evolve(ProjectUsage? state, object @event) => @event switch
+    {
+        QuotaUsageReserved e => (state ?? Empty(e.ProjectStreamId, e.ProjectId)) with
+        {
+            Servers = new Dictionary<Guid, ServerUsage>((state ?? Empty(e.ProjectStreamId, e.ProjectId)).Servers) { [e.ServerId] = e.Usage },
+        },
+        QuotaUsageReleased e => (state ?? Empty(e.ProjectStreamId, e.ProjectId)) with
+        {
+            Servers = (state?.Servers ?? new Dictionary<Guid, ServerUsage>()).Where(s => s.Key != e.ServerId)
+                .ToDictionary(s => s.Key, s => s.Value),
+        },
+        _ => state ?? throw new InvalidOperationException("unknown project usage event"),
+    };
+
+    public static ProjectUsage Empty(Guid id, string projectId) => new(id, projectId, new Dictionary<Guid, ServerUsage>());
+}
+
+public static class ProjectUsageId
+{
+    public static Guid From(string projectId) => NameBasedId.From("nova-project-usage:" + projectId);
+}
+
+/// <summary>Nova's quota refusal: 403 with the resource, the request and what is used.</summary>
+public sealed class QuotaExceeded(string resource, long requested, long used, int limit)
+    : Exception($"Quota exceeded for {resource}: Requested {requested}, but already used {used} of {limit} {resource}");
+
+public static class ProjectUsageDecider
+{
+    /// <summary>
+    /// How many of <paramref name="maxCount"/> servers of this size fit the quota (Nova creates as many
+    /// as fit between min and max); fewer than <paramref name="minCount"/> is a refusal naming the first limit hit.
+    /// </summary>
+    public static int Fitting(ProjectUsage? usage, QuotaLimits limits, ServerUsage each, int minCount, int maxCount)
+    {
+        int instances = usage?.Instances ?? 0, cores = usage?.Cores ?? 0, ram = usage?.RamMb ?? 0;
+        var fit = maxCount;
+        while (fit >= minCount && !(QuotaLimits.Allows(limits.Instances, instances + fit)
+                                    && QuotaLimits.Allows(limits.Cores, cores + (long)fit * each.Cores)
+                                    && QuotaLimits.Allows(limits.RamMb, ram + (long)fit * each.RamMb)))
+            fit--;
+        if (fit >= minCount) return fit;
+        if (!QuotaLimits.Allows(limits.Instances, instances + minCount)) throw new QuotaExceeded("instances", minCount, instances, limits.Instances);
+        if (!QuotaLimits.Allows(limits.Cores, cores + (long)minCount * each.Cores)) throw new QuotaExceeded("cores", (long)minCount * each.Cores, cores, limits.Cores);
+        throw new QuotaExceeded("ram", (long)minCount * each.RamMb, ram, limits.RamMb);
+    }
+
+    public static IReadOnlyList<object> Reserve(ProjectUsage? usage, string projectId, IEnumerable<Guid> servers, ServerUsage each) =>
+        servers.Where(id => usage?.Servers.ContainsKey(id) != true)
+            .Select(id => (object)new QuotaUsageReserved(ProjectUsageId.From(projectId), projectId, id, each)).ToList();
+
+    /// <summary>Released exactly once: a second release finds nothing.</summary>
+    public static IReadOnlyList<object> Release(ProjectUsage? usage, Guid serverId) =>
+        usage is not null && usage.Servers.ContainsKey(serverId)
+            ? [new QuotaUsageReleased(usage.Id, usage.ProjectId, serverId)]
+            : [];
+}
