@@ -37,7 +37,7 @@ public sealed class HypervisorQueries(IQuerySession session, Caller caller, Time
 {
     public async ValueTask<IReadOnlyList<HypervisorRecord>> Handle(ListHypervisors query, CancellationToken ct)
     {
-        Require(query.Policy);
+        caller.RequireAdmin(query.Policy);
         IEnumerable<ServiceRecord> computes = await ServiceRecords.Computes(session, clock.GetUtcNow(), ct);
         if (query.Pattern is { } pattern)
         {
@@ -51,7 +51,7 @@ public sealed class HypervisorQueries(IQuerySession session, Caller caller, Time
 
     public async ValueTask<HypervisorRecord> Handle(GetHypervisor query, CancellationToken ct)
     {
-        Require(query.Policy);
+        caller.RequireAdmin(query.Policy);
         var computes = await ServiceRecords.Computes(session, clock.GetUtcNow(), ct);
         var found = Guid.TryParse(query.Id, out var uuid) ? computes.FirstOrDefault(s => s.Uuid == uuid)
             : int.TryParse(query.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? computes.FirstOrDefault(s => s.Id == id)
@@ -62,7 +62,7 @@ public sealed class HypervisorQueries(IQuerySession session, Caller caller, Time
 
     public async ValueTask<HypervisorStatistics> Handle(GetHypervisorStatistics query, CancellationToken ct)
     {
-        Require("os_compute_api:os-hypervisors:statistics");
+        caller.RequireAdmin("os_compute_api:os-hypervisors:statistics");
         var hosts = (await ServiceRecords.Computes(session, clock.GetUtcNow(), ct)).Where(s => s.Enabled).Select(s => s.Compute!).ToList();
         return new HypervisorStatistics(hosts.Count,
             hosts.Sum(h => (long)h.Inventory.Vcpus), hosts.Sum(h => (long)h.Inventory.MemoryMb), hosts.Sum(h => (long)h.Inventory.DiskGb),
@@ -78,11 +78,6 @@ public sealed class HypervisorQueries(IQuerySession session, Caller caller, Time
         return host.Claims.Keys
             .Select(id => new HostedServer(id, views.TryGetValue(id, out var view) ? view.Name : ""))
             .OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Uuid).ToList();
-    }
-
-    private void Require(string policy)
-    {
-        if (!caller.IsAdmin) throw new Forbidden($"Policy doesn't allow {policy} to be performed.");
     }
 }
 

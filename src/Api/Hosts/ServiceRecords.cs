@@ -1,4 +1,5 @@
 using Marten;
+using Nova.Commands.Requests;
 using Nova.Commands.Hosts;
 using Nova.Domain;
 using Nova.Domain.Hosts;
@@ -54,4 +55,13 @@ public static class ServiceRecords
 
     public static async Task<IReadOnlyList<ServiceRecord>> All(IQuerySession session, DateTimeOffset now, CancellationToken ct) =>
         [.. ControlPlane(now), .. await Computes(session, now, ct)];
+}
+
+/// <summary>The operator views are admin-only, with Nova's policy name in the refusal.</summary>
+public static class OperatorPolicy
+{
+    public static void RequireAdmin(this Caller caller, string policy)
+    {
+        if (!caller.IsAdmin) throw new Forbidden($"Policy doesn't allow {policy} to be performed.");
+    }
 }

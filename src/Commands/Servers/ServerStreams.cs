@@ -4,33 +4,42 @@ using Nova.Domain.Servers;
 
 namespace Nova.Commands.Servers;
 
-/// <summary>The one write path for a user's server command: fetch, check ownership, decide, append.</summary>
+/// <summary>
+/// The one write path for a user's server command: fetch, check ownership, decide, append. A race
+/// lost to the control plane's own progress (a host report, the scheduler) is decided again on the
+/// new state; only a race still lost after that is the user's 409.
+/// </summary>
 public static class ServerStreams
 {
+    private const int Attempts = 3;
+
     public static async Task<ServerWrite> Execute(
         EventSessions sessions, Caller caller, Guid serverId,
         Func<Server, ServerCommand> command, Func<IDocumentSession, Server, IReadOnlyList<object>, Task>? alongside = null,
         CancellationToken ct = default)
     {
-        await using var session = sessions.Open();
-        var stream = await session.Events.FetchForWriting<Server>(serverId, ct);
-        var state = stream.Aggregate;
-        // Another project's server does not exist for this caller (Nova answers 404, not 403).
-        if (state is null || state.VmState == VmState.Deleted || (!caller.IsAdmin && state.ProjectId != caller.ProjectId))
-            throw new ServerNotFound(serverId);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = sessions.Open();
+            var stream = await session.Events.FetchForWriting<Server>(serverId, ct);
+            var state = stream.Aggregate;
+            // Another project's server does not exist for this caller (Nova answers 404, not 403).
+            if (state is null || state.VmState == VmState.Deleted || (!caller.IsAdmin && state.ProjectId != caller.ProjectId))
+                throw new ServerNotFound(serverId);
 
-        var events = ServerDecider.Decide(command(state), state);
-        if (events.Count == 0) return new ServerWrite(serverId, stream.CurrentVersion ?? 0);
-        stream.AppendMany(events);
-        if (alongside is not null) await alongside(session, state, events);
-        try
-        {
-            await session.SaveChangesAsync(ct);
+            var events = ServerDecider.Decide(command(state), state);
+            if (events.Count == 0) return new ServerWrite(serverId, stream.CurrentVersion ?? 0);
+            stream.AppendMany(events);
+            if (alongside is not null) await alongside(session, state, events);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return new ServerWrite(serverId, (stream.StartingVersion ?? 0) + events.Count);
+            }
+            catch (Exception e) when (EventSessions.IsLostRace(e))
+            {
+                if (attempt == Attempts) throw EventSessions.LostRace(serverId);
+            }
         }
-        catch (Exception e) when (EventSessions.IsLostRace(e))
-        {
-            throw EventSessions.LostRace(serverId);
-        }
-        return new ServerWrite(serverId, (stream.StartingVersion ?? 0) + events.Count);
     }
 }

@@ -26,7 +26,8 @@ public sealed record Server(
     Guid? GroupId = null,
     int Attempts = 0,
     IReadOnlyList<string>? TriedHosts = null,
-    IReadOnlyList<string>? Alternates = null)
+    IReadOnlyList<string>? Alternates = null,
+    CreateBatch? Batch = null)
 {
     /// <summary>Builds a server gets before it goes to error (Nova's max_attempts).</summary>
     public const int MaxBuildAttempts = 3;
@@ -40,7 +41,7 @@ public sealed record Server(
             return new Server(created.ServerId, created.Name, created.ProjectId, created.UserId, created.Flavor,
                 created.ImageId, created.Networks, VmState.Building, Servers.TaskState.Scheduling,
                 PowerState.NoState, null, false, null, null, null, created.RequestedAt, null, null,
-                created.AvailabilityZone, created.GroupId);
+                created.AvailabilityZone, created.GroupId, Batch: created.Batch);
 
         if (state is null)
             throw new InvalidOperationException($"{@event.GetType().Name} before ServerCreateRequested");

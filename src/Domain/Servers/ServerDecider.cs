@@ -12,7 +12,7 @@ public abstract record ServerCommand
     public sealed record Create(
         Guid ServerId, string Name, Requester By, FlavorSpec Flavor, string ImageId,
         IReadOnlyDictionary<string, string> Metadata, string Networks, DateTimeOffset Now,
-        string? AvailabilityZone = null, Guid? GroupId = null) : ServerCommand;
+        string? AvailabilityZone = null, Guid? GroupId = null, CreateBatch? Batch = null) : ServerCommand;
     public sealed record Stop(Requester By) : ServerCommand;
     public sealed record Start(Requester By) : ServerCommand;
     public sealed record Reboot(Requester By, RebootType Type) : ServerCommand;
@@ -48,7 +48,7 @@ public static class ServerDecider
             return state is null
                 ? [new ServerCreateRequested(create.ServerId, create.Name, create.By.ProjectId, create.By.UserId,
                     create.Flavor, create.ImageId, create.Metadata, create.Networks, create.Now,
-                    create.AvailabilityZone, create.GroupId)]
+                    create.AvailabilityZone, create.GroupId, create.Batch)]
                 : throw new ServerConflict($"Instance {create.ServerId} already exists");
 
         if (state is null || state.VmState == VmState.Deleted)

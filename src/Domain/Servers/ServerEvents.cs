@@ -24,7 +24,14 @@ public sealed record ServerCreateRequested(
     string Networks,
     DateTimeOffset RequestedAt,
     string? AvailabilityZone = null,
-    Guid? GroupId = null) : IServerEvent;
+    Guid? GroupId = null,
+    CreateBatch? Batch = null) : IServerEvent;
+
+/// <summary>
+/// The server is number <see cref="Index"/> of a multi-create of <see cref="Size"/>: the scheduler
+/// places the batch together and fails all of it when fewer than <see cref="MinCount"/> fit.
+/// </summary>
+public sealed record CreateBatch(int Index, int Size, int MinCount);
 
 /// <summary>The scheduler chose a host (and claimed on it); <see cref="Alternates"/> are next in line if the build fails there.</summary>
 public sealed record ServerScheduled(Guid ServerId, string Host, IReadOnlyList<string>? Alternates = null) : IServerEvent;

@@ -35,6 +35,16 @@ public sealed record CreateServer(
     }
 }
 
+/// <summary>
+/// Server ids derive from the project, the request id and the position in the request: a retried
+/// request is idempotent, and the scheduler finds every server of a multi-create from any one of them.
+/// </summary>
+public static class ServerIds
+{
+    public static Guid For(string projectId, string requestId, int index) =>
+        NameBasedId.From($"nova-server:{projectId}:{requestId}:{index}");
+}
+
 public sealed record CreatedServers(IReadOnlyList<ServerWrite> Servers, string ReservationId)
 {
     public const int MaxCount = 1000;
@@ -77,8 +87,9 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
             for (var i = 1; i <= count; i++)
             {
                 var name = command.MaxCount == 1 ? command.Name.Trim() : $"{command.Name.Trim()}-{i}";
+                var batch = command.MaxCount == 1 ? null : new CreateBatch(i, count, command.MinCount);
                 var events = ServerDecider.Decide(new ServerCommand.Create(ServerId(i), name, caller.AsRequester(),
-                    spec, image.Id.ToString(), command.Metadata, command.Networks, now, command.AvailabilityZone), null);
+                    spec, image.Id.ToString(), command.Metadata, command.Networks, now, command.AvailabilityZone, Batch: batch), null);
                 session.Events.StartStream<Server>(ServerId(i), events);
                 writes.Add(new ServerWrite(ServerId(i), events.Count));
             }
@@ -88,8 +99,7 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
         });
     }
 
-    /// <summary>Server ids derive from the request id, which makes a retried request idempotent.</summary>
-    private Guid ServerId(int index) => NameBasedId.From($"nova-server:{caller.ProjectId}:{caller.RequestId}:{index}");
+    private Guid ServerId(int index) => ServerIds.For(caller.ProjectId, caller.RequestId, index);
 
     private string ReservationId() => $"r-{NameBasedId.From("nova-reservation:" + caller.RequestId).ToString("N")[..8]}";
 }

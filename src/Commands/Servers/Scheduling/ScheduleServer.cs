@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.Extensions.Logging;
 using Nova.Commands.Hosts;
 using Nova.Commands.Requests;
+using Nova.Commands.Servers.Creating;
 using Nova.Domain.Hosts;
 using Nova.Domain.Scheduling;
 using Nova.Domain.Servers;
@@ -18,7 +19,7 @@ namespace Nova.Commands.Servers.Scheduling;
 public sealed record ScheduleServer(Guid ServerId) : ICommand<string?>;
 
 public sealed class ScheduleServerHandler(
-    EventSessions sessions, TimeProvider clock, SchedulerOptions options, ILogger<ScheduleServerHandler> log)
+    EventSessions sessions, Caller caller, TimeProvider clock, SchedulerOptions options, ILogger<ScheduleServerHandler> log)
     : ICommandHandler<ScheduleServer, string?>
 {
     public async ValueTask<string?> Handle(ScheduleServer command, CancellationToken ct) =>
@@ -28,8 +29,8 @@ public sealed class ScheduleServerHandler(
     {
         var stream = await session.Events.FetchForWriting<Server>(serverId, ct);
         var server = stream.Aggregate;
-        if (server is null || server.VmState != VmState.Building || server.TaskState != TaskState.Scheduling || server.Host is not null)
-            return server?.Host; // redelivered, deleted meanwhile, or already scheduled
+        if (!NeedsHost(server)) return server?.Host; // redelivered, deleted meanwhile, or already scheduled
+        if (server!.Batch is { Size: > 1 } batch && server.Attempts == 0) return await ScheduleBatch(session, server, batch, ct);
 
         var request = new SchedulingRequest(server.Flavor.Resources, server.AvailabilityZone,
             ExcludedHosts: server.HostsTried.ToHashSet());
@@ -55,6 +56,85 @@ public sealed class ScheduleServerHandler(
             new ServerCommand.RecordSchedulingFailed(new ServerFault(500, ServerFault.NoValidHost, details)), server));
         await session.SaveChangesAsync(ct);
         return null;
+    }
+
+    private static bool NeedsHost(Server? server) =>
+        server is { VmState: VmState.Building, TaskState: TaskState.Scheduling, Host: null };
+
+    /// <summary>
+    /// A multi-create is placed as one: every server of the request gets its claim in one transaction,
+    /// and when fewer than min_count fit, none is placed and all fail (Nova's all-or-nothing).
+    /// </summary>
+    private async Task<string?> ScheduleBatch(IDocumentSession session, Server first, CreateBatch batch, CancellationToken ct)
+    {
+        var servers = new List<JasperFx.Events.IEventStream<Server>>();
+        for (var i = 1; i <= batch.Size; i++)
+        {
+            var sibling = await session.Events.FetchForWriting<Server>(ServerIds.For(first.ProjectId, caller.RequestId, i), ct);
+            if (NeedsHost(sibling.Aggregate)) servers.Add(sibling);
+        }
+
+        var candidates = (await Candidates(session, ct)).ToDictionary(c => c.Name);
+        var hostStreams = new Dictionary<string, JasperFx.Events.IEventStream<ComputeHost>>();
+        var hostStates = new Dictionary<string, ComputeHost?>();
+        var placements = new List<(JasperFx.Events.IEventStream<Server> Server, string Host, List<string> Alternates)>();
+        foreach (var server in servers)
+        {
+            var wanted = server.Aggregate!.Flavor.Resources;
+            var ranked = HostSelection.Rank(candidates.Values, new SchedulingRequest(wanted, server.Aggregate.AvailabilityZone), options)
+                .Select(h => h.Name).ToList();
+            for (var i = 0; i < ranked.Count; i++)
+            {
+                var host = ranked[i];
+                if (!hostStreams.TryGetValue(host, out var hostStream))
+                {
+                    hostStream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
+                    hostStreams[host] = hostStream;
+                    hostStates[host] = hostStream.Aggregate;
+                }
+                IReadOnlyList<object> claim;
+                try
+                {
+                    claim = ComputeHostDecider.Decide(new ComputeHostCommand.Claim(server.Id, wanted), hostStates[host]);
+                }
+                catch (InsufficientHostResources)
+                {
+                    continue;
+                }
+                hostStream.AppendMany(claim);
+                var state = claim.Aggregate(hostStates[host], (h, e) => ComputeHost.Evolve(h, e));
+                hostStates[host] = state;
+                candidates[host] = candidates[host] with { Used = state!.Used };
+                placements.Add((server, host, ranked.Skip(i + 1).Take(options.Alternates).ToList()));
+                break;
+            }
+        }
+
+        if (placements.Count < batch.MinCount)
+        {
+            // Nothing of this attempt is saved: the claims above die with this session.
+            log.LogWarning("Only {Placed} of min_count {Min} servers of request {Request} fit: none is placed",
+                placements.Count, batch.MinCount, caller.RequestId);
+            await using var failures = sessions.Open();
+            foreach (var server in servers)
+            {
+                var again = await failures.Events.FetchForWriting<Server>(server.Id, ct);
+                again.AppendMany(ServerDecider.Decide(new ServerCommand.RecordSchedulingFailed(new ServerFault(500,
+                    ServerFault.NoValidHost, $"Only {placements.Count} of the {batch.MinCount} servers the request needs at least could be placed.")),
+                    again.Aggregate));
+            }
+            await failures.SaveChangesAsync(ct);
+            return null;
+        }
+
+        var placed = placements.ToDictionary(p => p.Server.Id);
+        foreach (var server in servers)
+            server.AppendMany(placed.TryGetValue(server.Id, out var p)
+                ? ServerDecider.Decide(new ServerCommand.RecordScheduled(p.Host, p.Alternates), server.Aggregate)
+                : ServerDecider.Decide(new ServerCommand.RecordSchedulingFailed(new ServerFault(500, ServerFault.NoValidHost,
+                    "No host had room left for this server of the request.")), server.Aggregate));
+        await session.SaveChangesAsync(ct);
+        return placed.TryGetValue(first.Id, out var mine) ? mine.Host : null;
     }
 
     /// <summary>Host names to try in order: the filter scheduler's ranking, or the remaining alternates on a reschedule.</summary>
