@@ -8,6 +8,7 @@ using Nova.Api.Http;
 using Nova.Api.Images;
 using Nova.Api.InstanceActions;
 using Nova.Api.Quotas;
+using Nova.Api.ServerGroups;
 using Nova.Api.Servers;
 using Nova.Api.Versions;
 using Nova.Commands.Behaviors;
@@ -72,6 +73,7 @@ public static class ControlPlane
         api.MapFlavors();
         api.MapImages();
         api.MapQuotas();
+        api.MapServerGroups();
         api.MapComputeServices();
         api.MapHypervisors();
         api.MapAvailabilityZones();

@@ -4,12 +4,14 @@ using JasperFx.Events.Projections;
 using Marten;
 using Nova.Domain.Hosts;
 using Nova.Domain.Quotas;
+using Nova.Domain.ServerGroups;
 using Nova.Domain.Servers;
 using Nova.Projections.Flavors;
 using Nova.Projections.Hosts;
 using Nova.Projections.Images;
 using Nova.Projections.InstanceActions;
 using Nova.Projections.Quotas;
+using Nova.Projections.ServerGroups;
 using Nova.Projections.Servers;
 using Weasel.Core;
 
@@ -34,10 +36,12 @@ public static class NovaStore
         opts.Events.AddEventTypes(ServerEventTypes.All);
         opts.Events.AddEventTypes(ComputeHostEventTypes.All);
         opts.Events.AddEventTypes(ProjectUsageEventTypes.All);
+        opts.Events.AddEventTypes(ServerGroupEventTypes.All);
 
         opts.Projections.Add(new ServerAggregation(), ProjectionLifecycle.Live);
         opts.Projections.Add(new ComputeHostAggregation(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new ProjectUsageAggregation(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new ServerGroupAggregation(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new ServerViewProjection(), ProjectionLifecycle.Async);
         opts.Projections.Add(new InstanceActionsProjection(), ProjectionLifecycle.Async);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Nova.Commands.Requests;
 using Nova.Domain.Hosts;
 using Nova.Domain.Quotas;
+using Nova.Domain.ServerGroups;
 using Nova.Domain.Servers;
 
 namespace Nova.Api.Http;
@@ -62,6 +63,8 @@ public sealed class NovaErrorMiddleware(RequestDelegate next, ILogger<NovaErrorM
                 HostNotFound n => (404, n.Message),
                 HostInUse c => (409, c.Message),
                 QuotaExceeded q => (403, q.Message),
+                ServerGroupFull q => (403, q.Message),
+                ServerGroupNotFound n => (404, n.Message),
                 NotFound n => (404, n.Message),
                 Forbidden f => (403, f.Message),
                 ServerConflict c => (409, c.Message),

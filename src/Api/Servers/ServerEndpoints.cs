@@ -111,8 +111,11 @@ public static class ServerEndpoints
         var returnReservation = NovaJson.OptionalBool(server, "return_reservation_id") ?? false;
 
         var zone = NovaJson.OptionalString(server, "availability_zone");
+        Guid? group = null;
+        if (body["os:scheduler_hints"] is JsonObject hints && NovaJson.OptionalString(hints, "group") is { } groupText)
+            group = Guid.TryParse(groupText, out var g) ? g : throw NovaError.BadRequest($"Invalid input for field/attribute group. Value: {groupText}. '{groupText}' is not a 'uuid'");
         var created = await mediator.Send(new CreateServer(name, flavorRef, imageRef, metadata, networks, min, max,
-            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0]), ct);
+            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group), ct);
         await reads.WaitFor(created.Servers, ct);
 
         if (returnReservation) return NovaJson.Json(new { reservation_id = created.ReservationId }, 202);

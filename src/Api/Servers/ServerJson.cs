@@ -70,7 +70,7 @@ public static class ServerJson
         if (version.AtLeast(19)) body["description"] = null;
         if (version.AtLeast(26)) body["tags"] = Array.Empty<string>();
         if (version.AtLeast(16)) body["host_status"] = s.Host is null ? "" : "UP";
-        if (version.AtLeast(71)) body["server_groups"] = Array.Empty<string>();
+        if (version.AtLeast(71)) body["server_groups"] = s.State?.GroupId is { } group ? new[] { group.ToString() } : Array.Empty<string>();
         return body;
     }
 

@@ -27,6 +27,14 @@ public sealed class RecordHostReportHandler(EventSessions sessions, TimeProvider
                           ?? new ComputeService { Id = report.Host, ServiceId = ServiceIds.For(report.Host) };
             // The control plane's clock decides liveness, so a host with a skewed clock is judged fairly.
             service.LastSeenAt = clock.GetUtcNow();
+            // The operator's switches live on the host stream; the heartbeat copy follows them.
+            var host = stream.Aggregate;
+            if (host is { Deleted: false })
+            {
+                service.Enabled = host.Enabled;
+                service.DisabledReason = host.DisabledReason;
+                service.ForcedDown = host.ForcedDown;
+            }
             service.RunningVms = report.RunningVms;
             session.Store(service);
             await session.SaveChangesAsync(ct);

@@ -2,6 +2,8 @@ using Marten;
 using Mediator;
 using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
+using Nova.Commands.ServerGroups;
+using Nova.Projections.Quotas;
 using Nova.Domain.Hosts;
 using Nova.Domain.Quotas;
 using Nova.Domain;
@@ -18,7 +20,7 @@ namespace Nova.Commands.Servers.Creating;
 /// </summary>
 public sealed record CreateServer(
     string Name, string FlavorRef, string ImageRef, IReadOnlyDictionary<string, string> Metadata, string Networks,
-    int MinCount = 1, int MaxCount = 1, string? AvailabilityZone = null)
+    int MinCount = 1, int MaxCount = 1, string? AvailabilityZone = null, Guid? GroupId = null)
     : ICommand<CreatedServers>, IValidated
 {
     public IEnumerable<string> Validate()
@@ -83,13 +85,19 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
         {
             var count = await ProjectQuotas.Reserve(session, quotas, caller.ProjectId, new ServerUsage(spec.Vcpus, spec.RamMb),
                 command.MinCount, command.MaxCount, n => Enumerable.Range(1, n).Select(ServerId).ToList(), ct);
+            if (command.GroupId is { } group)
+            {
+                var limits = quotas.For(await session.LoadAsync<QuotaSetRecord>(caller.ProjectId, ct));
+                await ServerGroupMembership.Join(session, group, caller.ProjectId,
+                    Enumerable.Range(1, count).Select(ServerId), limits.ServerGroupMembers, ct);
+            }
             var writes = new List<ServerWrite>(count);
             for (var i = 1; i <= count; i++)
             {
                 var name = command.MaxCount == 1 ? command.Name.Trim() : $"{command.Name.Trim()}-{i}";
                 var batch = command.MaxCount == 1 ? null : new CreateBatch(i, count, command.MinCount);
                 var events = ServerDecider.Decide(new ServerCommand.Create(ServerId(i), name, caller.AsRequester(),
-                    spec, image.Id.ToString(), command.Metadata, command.Networks, now, command.AvailabilityZone, Batch: batch), null);
+                    spec, image.Id.ToString(), command.Metadata, command.Networks, now, command.AvailabilityZone, command.GroupId, batch), null);
                 session.Events.StartStream<Server>(ServerId(i), events);
                 writes.Add(new ServerWrite(ServerId(i), events.Count));
             }

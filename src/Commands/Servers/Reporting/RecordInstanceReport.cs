@@ -1,6 +1,7 @@
 using Mediator;
 using Nova.Commands.Hosts;
 using Nova.Commands.Quotas;
+using Nova.Commands.ServerGroups;
 using Nova.Commands.Requests;
 using Nova.Domain.Compute;
 using Nova.Domain.Servers;
@@ -25,7 +26,10 @@ public sealed class RecordInstanceReportHandler(EventSessions sessions, TimeProv
             var events = ServerDecider.Decide(decision, stream.Aggregate);
             stream.AppendMany(events);
             if (events.OfType<ServerDeleted>().Any() && stream.Aggregate is { } deleted)
+            {
                 await ProjectQuotas.Release(session, deleted.ProjectId, deleted.Id, ct);
+                if (deleted.GroupId is { } group) await ServerGroupMembership.Leave(session, group, deleted.Id, ct);
+            }
             switch (onHost)
             {
                 case HostEffect.Release:

@@ -6,6 +6,7 @@ using Nova.Commands.Requests;
 using Nova.Commands.Servers.Creating;
 using Nova.Domain.Hosts;
 using Nova.Domain.Scheduling;
+using Nova.Domain.ServerGroups;
 using Nova.Domain.Servers;
 using Nova.Projections.Hosts;
 
@@ -32,14 +33,20 @@ public sealed class ScheduleServerHandler(
         if (!NeedsHost(server)) return server?.Host; // redelivered, deleted meanwhile, or already scheduled
         if (server!.Batch is { Size: > 1 } batch && server.Attempts == 0) return await ScheduleBatch(session, server, batch, ct);
 
+        // The group is locked for this transaction: its policy is checked again on the authoritative
+        // membership right before the claim (Nova's late check), and two members cannot race past it.
+        var group = server.GroupId is { } groupId ? await session.Events.FetchForExclusiveWriting<ServerGroup>(groupId, ct) : null;
         var request = new SchedulingRequest(server.Flavor.Resources, server.AvailabilityZone,
-            ExcludedHosts: server.HostsTried.ToHashSet());
+            ExcludedHosts: server.HostsTried.ToHashSet(), Group: group?.Aggregate?.Placement(serverId));
         var ranked = Rank(await Candidates(session, ct), server, request);
 
         for (var i = 0; i < ranked.Count; i++)
         {
             var host = ranked[i];
+            var placed = PlaceInGroup(group?.Aggregate, serverId, host);
+            if (placed is null) continue;
             if (!await HostClaims.TryClaim(session, host, serverId, server.Flavor.Resources, ct)) continue;
+            group?.AppendMany(placed);
             var alternates = ranked.Skip(i + 1).Take(options.Alternates).ToList();
             stream.AppendMany(ServerDecider.Decide(new ServerCommand.RecordScheduled(host, alternates), server));
             // Claim and choice commit together: a lost race on either rolls both back and we choose again.
@@ -56,6 +63,20 @@ public sealed class ScheduleServerHandler(
             new ServerCommand.RecordSchedulingFailed(new ServerFault(500, ServerFault.NoValidHost, details)), server));
         await session.SaveChangesAsync(ct);
         return null;
+    }
+
+    /// <summary>The group's placement events for this host, or null when the host would break a hard policy.</summary>
+    private static IReadOnlyList<object>? PlaceInGroup(ServerGroup? group, Guid serverId, string host)
+    {
+        if (group is null || group.Deleted) return [];
+        try
+        {
+            return ServerGroupDecider.Decide(new ServerGroupCommand.Place(serverId, host), group);
+        }
+        catch (GroupPolicyViolated)
+        {
+            return null;
+        }
     }
 
     private static bool NeedsHost(Server? server) =>
@@ -75,17 +96,22 @@ public sealed class ScheduleServerHandler(
         }
 
         var candidates = (await Candidates(session, ct)).ToDictionary(c => c.Name);
+        var group = first.GroupId is { } groupId ? await session.Events.FetchForExclusiveWriting<ServerGroup>(groupId, ct) : null;
+        var groupState = group?.Aggregate;
         var hostStreams = new Dictionary<string, JasperFx.Events.IEventStream<ComputeHost>>();
         var hostStates = new Dictionary<string, ComputeHost?>();
         var placements = new List<(JasperFx.Events.IEventStream<Server> Server, string Host, List<string> Alternates)>();
         foreach (var server in servers)
         {
             var wanted = server.Aggregate!.Flavor.Resources;
-            var ranked = HostSelection.Rank(candidates.Values, new SchedulingRequest(wanted, server.Aggregate.AvailabilityZone), options)
+            var ranked = HostSelection.Rank(candidates.Values,
+                    new SchedulingRequest(wanted, server.Aggregate.AvailabilityZone, Group: groupState?.Placement(server.Id)), options)
                 .Select(h => h.Name).ToList();
             for (var i = 0; i < ranked.Count; i++)
             {
                 var host = ranked[i];
+                var inGroup = PlaceInGroup(groupState, server.Id, host);
+                if (inGroup is null) continue;
                 if (!hostStreams.TryGetValue(host, out var hostStream))
                 {
                     hostStream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
@@ -102,6 +128,8 @@ public sealed class ScheduleServerHandler(
                     continue;
                 }
                 hostStream.AppendMany(claim);
+                group?.AppendMany(inGroup);
+                groupState = groupState is null ? null : inGroup.Aggregate(groupState, (g, e) => ServerGroup.Evolve(g, e));
                 var state = claim.Aggregate(hostStates[host], (h, e) => ComputeHost.Evolve(h, e));
                 hostStates[host] = state;
                 candidates[host] = candidates[host] with { Used = state!.Used };

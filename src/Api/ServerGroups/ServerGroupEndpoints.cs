@@ -1,0 +1,96 @@
+using Marten;
+using Mediator;
+using Nova.Api.Http;
+using Nova.Commands.Requests;
+using Nova.Commands.ServerGroups;
+using Nova.Domain.ServerGroups;
+using IMediator = Mediator.IMediator;
+
+namespace Nova.Api.ServerGroups;
+
+public sealed record ListServerGroups(bool AllProjects) : IQuery<IReadOnlyList<ServerGroup>>;
+
+public sealed record GetServerGroup(Guid Id) : IQuery<ServerGroup>;
+
+public sealed class ServerGroupQueries(IQuerySession session, Caller caller) :
+    IQueryHandler<ListServerGroups, IReadOnlyList<ServerGroup>>, IQueryHandler<GetServerGroup, ServerGroup>
+{
+    public async ValueTask<IReadOnlyList<ServerGroup>> Handle(ListServerGroups query, CancellationToken ct)
+    {
+        IQueryable<ServerGroup> groups = session.Query<ServerGroup>();
+        if (!(query.AllProjects && caller.IsAdmin)) groups = groups.Where(g => g.ProjectId == caller.ProjectId);
+        return (await groups.ToListAsync(ct)).Where(g => !g.Deleted).OrderBy(g => g.Name, StringComparer.Ordinal).ToList();
+    }
+
+    public async ValueTask<ServerGroup> Handle(GetServerGroup query, CancellationToken ct)
+    {
+        var group = await session.LoadAsync<ServerGroup>(query.Id, ct);
+        return group is { Deleted: false } && (caller.IsAdmin || group.ProjectId == caller.ProjectId)
+            ? group
+            : throw new NotFound($"Instance group {query.Id} could not be found.");
+    }
+}
+
+/// <summary>/os-server-groups: policies 'affinity', 'anti-affinity' and their soft forms.</summary>
+public static class ServerGroupEndpoints
+{
+    public static void MapServerGroups(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/os-server-groups", async (HttpContext http, IMediator m) =>
+        {
+            var all = http.Request.Query["all_projects"].ToString() is { Length: > 0 } a && a is not ("0" or "false" or "False");
+            var groups = await m.Send(new ListServerGroups(all));
+            return NovaJson.Json(new { server_groups = groups.Select(g => Render(http, g)).ToList() });
+        });
+        api.MapGet("/os-server-groups/{id}", async (string id, HttpContext http, IMediator m) =>
+            NovaJson.Json(new { server_group = Render(http, await m.Send(new GetServerGroup(ParseId(id)))) }));
+        api.MapPost("/os-server-groups", async (HttpContext http, IMediator m) =>
+        {
+            var body = NovaJson.RequireObject(await NovaJson.ReadObject(http.Request), "server_group");
+            var name = NovaJson.RequireString(body, "name");
+            string policy;
+            if (MicroversionMiddleware.Of(http).AtLeast(64))
+                policy = NovaJson.RequireString(body, "policy");
+            else
+                policy = body["policies"] is System.Text.Json.Nodes.JsonArray { Count: 1 } policies && policies[0] is { } p
+                    ? p.GetValue<string>()
+                    : throw NovaError.BadRequest("Invalid input for field/attribute policies. Value: exactly one policy is required.");
+            var group = await m.Send(new CreateServerGroup(name, policy));
+            return NovaJson.Json(new { server_group = Render(http, group) });
+        });
+        api.MapDelete("/os-server-groups/{id}", async (string id, IMediator m) =>
+        {
+            await m.Send(new DeleteServerGroup(ParseId(id)));
+            return Results.NoContent();
+        });
+    }
+
+    private static Guid ParseId(string id) =>
+        Guid.TryParse(id, out var guid) ? guid : throw NovaError.NotFound($"Instance group {id} could not be found.");
+
+    private static Dictionary<string, object?> Render(HttpContext http, ServerGroup g)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["id"] = g.Id.ToString(),
+            ["name"] = g.Name,
+            ["members"] = g.Members.Keys.Select(k => k.ToString()).ToList(),
+        };
+        if (MicroversionMiddleware.Of(http).AtLeast(64))
+        {
+            body["policy"] = g.Policy;
+            body["rules"] = new Dictionary<string, object>();
+        }
+        else
+        {
+            body["policies"] = new[] { g.Policy };
+            body["metadata"] = new Dictionary<string, string>();
+        }
+        if (MicroversionMiddleware.Of(http).AtLeast(13))
+        {
+            body["project_id"] = g.ProjectId;
+            body["user_id"] = g.UserId;
+        }
+        return body;
+    }
+}
