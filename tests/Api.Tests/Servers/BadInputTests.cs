@@ -19,6 +19,8 @@ public sealed class BadInputTests(ControlPlaneStack stack)
         { "POST", "/v2.1/servers", """{"server": {"name": "x", "flavorRef": "1", "imageRef": "IMAGE", "metadata": {"a": 1}}}""", 400, "badRequest" },
         { "POST", "/v2.1/servers", """{"server": {"name": "x", "flavorRef": "1", "imageRef": "IMAGE", "networks": "bogus"}}""", 400, "badRequest" },
         { "POST", "/v2.1/servers", """{"server": {"name": "x", "flavorRef": "1", "imageRef": "IMAGE", "min_count": 3, "max_count": 2}}""", 400, "badRequest" },
+        { "POST", "/v2.1/servers", """{"server": {"name": "x", "flavorRef": "1", "imageRef": "IMAGE", "networks": "none", "availability_zone": "nowhere"}}""", 400, "badRequest" },
+        { "POST", "/v2.1/servers", """{"server": {"name": "x", "flavorRef": "1", "imageRef": "IMAGE", "networks": "none"}, "os:scheduler_hints": {"group": "00000000-0000-0000-0000-000000000000"}}""", 400, "badRequest" },
         { "POST", "/v2.1/servers/SERVER/action", """{"explode": null}""", 400, "badRequest" },
         { "POST", "/v2.1/servers/SERVER/action", """{"reboot": {}}""", 400, "badRequest" },
         { "POST", "/v2.1/servers/SERVER/action", """{"reboot": {"type": "GENTLE"}}""", 400, "badRequest" },
