@@ -66,7 +66,7 @@ public static class ServerGroupEndpoints
     }
 
     private static Guid ParseId(string id) =>
-        Guid.TryParse(id, out var guid) ? guid : throw NovaError.NotFound($"Instance group {id} could not be found.");
+        Guid.TryParse(id, out var guid) && guid != Guid.Empty ? guid : throw NovaError.NotFound($"Instance group {id} could not be found.");
 
     private static Dictionary<string, object?> Render(HttpContext http, ServerGroup g)
     {

@@ -34,7 +34,7 @@ public static class ServerEndpoints
     }
 
     public static Guid ParseId(string id) =>
-        Guid.TryParse(id, out var guid) ? guid : throw NovaError.NotFound($"Instance {id} could not be found.");
+        Guid.TryParse(id, out var guid) && guid != Guid.Empty ? guid : throw NovaError.NotFound($"Instance {id} could not be found.");
 
     private static async Task<IResult> List(HttpContext http, IMediator mediator, Caller caller, bool detail)
     {

@@ -65,6 +65,7 @@ public static class ServerGroupMembership
     public static async Task Join(IDocumentSession session, Guid groupId, string projectId, IEnumerable<Guid> servers,
         int maxMembers, CancellationToken ct)
     {
+        if (groupId == Guid.Empty) throw new InvalidRequest($"Invalid server group {groupId}: it does not exist in this project.");
         var stream = await session.Events.FetchForExclusiveWriting<ServerGroup>(groupId, ct);
         if (stream.Aggregate is not { Deleted: false } group || group.ProjectId != projectId)
             throw new InvalidRequest($"Invalid server group {groupId}: it does not exist in this project.");
