@@ -6,6 +6,9 @@
 #   NOVA_FAKE_HOSTS=3                                  three fake hosts (fake-1 … fake-3)
 #   NOVA_FAKE_CAPACITY=vcpus=4,memory_mb=8192,disk_gb=200   size of each fake host
 #   NOVA_API_URL=http://127.0.0.1:8774                 where the API listens
+#   NOVA_COMPUTE_DRIVER=libvirt                        one real host (this machine) running QEMU guests through
+#                                                      libvirtd, started here when not running; instances and the
+#                                                      image cache in $NOVA_DATA/instances (NOVA_INSTANCES_PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,7 +22,7 @@ cleanup() {
   trap - EXIT INT TERM
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  stop_rabbitmq; stop_postgres
+  stop_libvirt; stop_rabbitmq; stop_postgres
   echo "stopped"
 }
 trap cleanup EXIT
@@ -27,6 +30,12 @@ trap 'exit 0' INT TERM
 
 start_postgres durable
 start_rabbitmq
+NOVA_COMPUTE_DRIVER=${NOVA_COMPUTE_DRIVER:-fake}
+case "$NOVA_COMPUTE_DRIVER" in
+  fake) ;;
+  libvirt) start_libvirt ;;
+  *) echo "NOVA_COMPUTE_DRIVER must be fake or libvirt" >&2; exit 2 ;;
+esac
 $PGBIN/psql -h 127.0.0.1 -p "$NOVA_PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='nova'" | grep -q 1 \
   || $PGBIN/psql -h 127.0.0.1 -p "$NOVA_PG_PORT" -U postgres -qc "CREATE DATABASE nova"
 
@@ -36,7 +45,11 @@ nova_connection_strings
 export Nova__Api__Url=${NOVA_API_URL:-http://127.0.0.1:8774}
 export Nova__Images__Default=${NOVA_DEFAULT_IMAGE:-cirros-0.6.2-x86_64-disk}
 export Nova__Compute__FakeHosts=${NOVA_FAKE_HOSTS:-1}
-if [ -n "${NOVA_FAKE_CAPACITY:-}" ]; then
+export Nova__Compute__Driver=$NOVA_COMPUTE_DRIVER
+if [ "$NOVA_COMPUTE_DRIVER" = libvirt ]; then
+  export Nova__Compute__Libvirt__InstancesPath=${NOVA_INSTANCES_PATH:-$NOVA_DATA/instances}
+  export Nova__Compute__Libvirt__ImageServiceUrl=$Nova__Api__Url/image
+elif [ -n "${NOVA_FAKE_CAPACITY:-}" ]; then
   IFS=, read -ra parts <<<"$NOVA_FAKE_CAPACITY"
   for kv in "${parts[@]}"; do
     case "${kv%%=*}" in
@@ -59,7 +72,8 @@ PIDS+=($!)
 (cd src/ComputeWorker/bin/Release/net10.0 && exec dotnet Nova.ComputeWorker.dll) >"$NOVA_DATA/logs/compute.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do curl -sf "$Nova__Api__Url/" >/dev/null && break; sleep 0.2; done
-echo "control plane up at $Nova__Api__Url/v2.1 ($Nova__Compute__FakeHosts fake host(s)); logs in $NOVA_DATA/logs"
+if [ "$NOVA_COMPUTE_DRIVER" = libvirt ]; then hosts="libvirt host $(hostname)"; else hosts="$Nova__Compute__FakeHosts fake host(s)"; fi
+echo "control plane up at $Nova__Api__Url/v2.1 ($hosts); logs in $NOVA_DATA/logs"
 echo "try: openstack --os-auth-type admin_token --os-token admin:admin --os-endpoint $Nova__Api__Url/v2.1 server list"
 wait -n "${PIDS[@]}" || true
 echo "a control-plane process exited; see $NOVA_DATA/logs" >&2

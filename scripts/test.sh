@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test against real PostgreSQL and RabbitMQ, installed from apt when missing and
-# started here in a throwaway folder (no Docker needed). Ends with "N passed, N failed".
+# Runs every test against real PostgreSQL, RabbitMQ and libvirtd (QEMU guests), installed from apt when missing
+# and started here in a throwaway folder (no Docker needed). Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -13,12 +13,13 @@ ensure_dotnet || exit 1
 apt_install qemu-utils || exit 1
 apt_install libvirt0 || exit 1
 rm -rf "$NOVA_DATA"; mkdir -p "$NOVA_DATA"
-cleanup() { stop_rabbitmq; stop_postgres; }
+cleanup() { stop_libvirt; stop_rabbitmq; stop_postgres; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_postgres throwaway || exit 1
 start_rabbitmq || exit 1
+start_libvirt || exit 1
 export NOVA_TEST_PG="Host=127.0.0.1;Port=$NOVA_PG_PORT;Username=postgres;Maximum Pool Size=60"
 export NOVA_TEST_RABBITMQ_PORT=$NOVA_RMQ_PORT
 

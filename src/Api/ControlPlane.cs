@@ -67,6 +67,7 @@ public static class ControlPlane
         app.UseRouting();
         app.MapVersions();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapImageRegistry();
         var api = app.MapGroup("/v2.1");
         api.MapServers();
         api.MapInstanceActions();

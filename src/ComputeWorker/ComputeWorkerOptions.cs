@@ -1,4 +1,5 @@
 using Nova.ComputeWorker.Drivers.Fake;
+using Nova.ComputeWorker.Drivers.Libvirt;
 using Nova.Domain.Hosts;
 
 namespace Nova.ComputeWorker;
@@ -6,14 +7,16 @@ namespace Nova.ComputeWorker;
 /// <summary>Section <c>Nova:Compute</c>.</summary>
 public sealed class ComputeWorkerOptions
 {
-    /// <summary><c>fake</c> (the libvirt driver comes with its own issue).</summary>
+    /// <summary><c>fake</c> (Nova's fake hypervisor) or <c>libvirt</c> (QEMU guests through libvirt).</summary>
     public string Driver { get; set; } = "fake";
-    /// <summary>Host names this process serves; empty means <c>fake-1 … fake-N</c> for <see cref="FakeHosts"/>.</summary>
+    /// <summary>Host names this process serves; empty means <c>fake-1 … fake-N</c> for <see cref="FakeHosts"/>, or
+    /// this machine's name for the libvirt driver (one hypervisor, one host).</summary>
     public List<string> Hosts { get; set; } = new();
     public int FakeHosts { get; set; } = 1;
     /// <summary>The availability zone this process's hosts are in (Nova's default zone is "nova").</summary>
     public string AvailabilityZone { get; set; } = "nova";
     public FakeDriverOptions Fake { get; set; } = new();
+    public LibvirtDriverOptions Libvirt { get; set; } = new();
     public int ReportIntervalSeconds { get; set; } = 10;
     /// <summary>Over-commit and reservations of this host's hypervisor, reported with its inventory.</summary>
     public AllocationRatios AllocationRatios { get; set; } = new();
@@ -21,5 +24,7 @@ public sealed class ComputeWorkerOptions
     public int ConcurrentOperations { get; set; } = 64;
 
     public IReadOnlyList<string> HostNames() =>
-        Hosts.Count > 0 ? Hosts : Enumerable.Range(1, Math.Max(1, FakeHosts)).Select(i => $"fake-{i}").ToList();
+        Hosts.Count > 0 ? Hosts
+        : Driver == "libvirt" ? [Environment.MachineName]
+        : Enumerable.Range(1, Math.Max(1, FakeHosts)).Select(i => $"fake-{i}").ToList();
 }

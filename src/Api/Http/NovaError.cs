@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nova.Commands.Images;
 using Nova.Commands.Requests;
 using Nova.Domain.Hosts;
 using Nova.Domain.Quotas;
@@ -66,6 +67,7 @@ public sealed class NovaErrorMiddleware(RequestDelegate next, ILogger<NovaErrorM
                 ServerGroupFull q => (403, q.Message),
                 ServerGroupNotFound n => (404, n.Message),
                 NotFound n => (404, n.Message),
+                ImageTooLarge t => (413, t.Message),
                 Forbidden f => (403, f.Message),
                 ServerConflict c => (409, c.Message),
                 Conflict c => (409, c.Message),

@@ -1,6 +1,7 @@
 using Marten;
 using Mediator;
 using Nova.Api.Http;
+using Nova.Commands.Images;
 using Nova.Commands.Requests;
 using Nova.Projections.Images;
 using IMediator = Mediator.IMediator;
@@ -11,11 +12,23 @@ public sealed record ListImages : IQuery<IReadOnlyList<ImageRecord>>;
 
 public sealed record GetImage(string Id) : IQuery<ImageRecord>;
 
-public sealed class ImageQueries(IQuerySession session, Caller caller) :
-    IQueryHandler<ListImages, IReadOnlyList<ImageRecord>>, IQueryHandler<GetImage, ImageRecord>
+/// <summary>An image and the file holding its data, null while none has been uploaded.</summary>
+public sealed record GetImageData(string Id) : IQuery<(ImageRecord Image, string? Path)>;
+
+public sealed class ImageQueries(IQuerySession session, Caller caller, IConfiguration config) :
+    IQueryHandler<ListImages, IReadOnlyList<ImageRecord>>, IQueryHandler<GetImage, ImageRecord>,
+    IQueryHandler<GetImageData, (ImageRecord Image, string? Path)>
 {
+    // Newest first, ties broken by id so that marker paging is stable.
     public async ValueTask<IReadOnlyList<ImageRecord>> Handle(ListImages query, CancellationToken ct) =>
-        (await session.Query<ImageRecord>().OrderByDescending(i => i.CreatedAt).ToListAsync(ct)).Where(Visible).ToList();
+        (await session.Query<ImageRecord>().OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id).ToListAsync(ct)).Where(Visible).ToList();
+
+    public async ValueTask<(ImageRecord Image, string? Path)> Handle(GetImageData query, CancellationToken ct)
+    {
+        var image = await Handle(new GetImage(query.Id), ct);
+        var path = new ImageStore(config).PathOf(image.Id);
+        return (image, image.Status == "active" && File.Exists(path) ? path : null);
+    }
 
     public async ValueTask<ImageRecord> Handle(GetImage query, CancellationToken ct)
     {
@@ -23,8 +36,7 @@ public sealed class ImageQueries(IQuerySession session, Caller caller) :
         return image is not null && Visible(image) ? image : throw new NotFound($"Image {query.Id} could not be found.");
     }
 
-    private bool Visible(ImageRecord image) =>
-        image.Visibility == "public" || caller.IsAdmin || image.OwnerProjectId == caller.ProjectId;
+    private bool Visible(ImageRecord image) => image.IsVisibleTo(caller.ProjectId, caller.IsAdmin);
 }
 
 /// <summary>
@@ -81,26 +93,11 @@ public static class ImageEndpoints
         };
         if (computeOnly)
         {
-            body["status"] = i.Status.ToUpperInvariant();
+            // Nova's proxy names Glance's states its own way (nova/api/openstack/compute/images.py).
+            body["status"] = i.Status switch { "queued" or "saving" => "SAVING", "killed" => "ERROR", var s => s.ToUpperInvariant() };
             return body;
         }
-        // Glance v2 fields
-        body["status"] = i.Status;
-        body["disk_format"] = i.DiskFormat;
-        body["container_format"] = i.ContainerFormat;
-        body["size"] = i.Size;
-        body["virtual_size"] = i.VirtualSize;
-        body["min_disk"] = i.MinDiskGb;
-        body["min_ram"] = i.MinRamMb;
-        body["visibility"] = i.Visibility;
-        body["owner"] = i.OwnerProjectId;
-        body["protected"] = false;
-        body["tags"] = Array.Empty<string>();
-        body["created_at"] = NovaJson.Time(i.CreatedAt);
-        body["updated_at"] = NovaJson.Time(i.UpdatedAt);
-        body["self"] = $"/v2/images/{id}";
-        body["file"] = $"/v2/images/{id}/file";
-        body["schema"] = "/v2/schemas/image";
+        foreach (var (key, value) in GlanceImage.Fields(i)) body[key] = value;
         return body;
     }
 }

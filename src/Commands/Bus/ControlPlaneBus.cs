@@ -32,6 +32,8 @@ public static class ControlPlaneBus
         });
         services.AddMassTransit(x =>
         {
+            // No phoning home: a control plane runs on closed networks.
+            x.DisableUsageTelemetry();
             x.AddConsumer<SchedulerConsumer>();
             x.AddConsumer<ConductorConsumer>();
             x.UsingRabbitMq((context, cfg) =>

@@ -42,6 +42,8 @@ public sealed class ControlPlaneStack : IAsyncLifetime
     private ControlPlaneStack(StackOptions options, int _) => this.options = options;
 
     public Uri BaseAddress { get; private set; } = null!;
+    /// <summary>This stack's image store folder (<c>Nova:Images:StorePath</c>), removed on dispose.</summary>
+    public string ImageStorePath { get; } = Path.Combine(Path.GetTempPath(), "nova-images-" + Guid.NewGuid().ToString("N")[..10]);
     public IDocumentStore Store => api!.Services.GetRequiredService<IDocumentStore>();
     public IServiceProvider Services => api!.Services;
 
@@ -67,6 +69,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
             ["Nova:Bus:QueuePrefix"] = name + ".",
             ["Nova:Api:Url"] = BaseAddress.ToString().TrimEnd('/'),
             ["Nova:Images:Default"] = "cirros",
+            ["Nova:Images:StorePath"] = ImageStorePath,
             ["Nova:Compute:FakeHosts"] = options.Hosts.ToString(),
             ["Nova:Compute:Fake:Vcpus"] = options.Vcpus.ToString(),
             ["Nova:Compute:Fake:MemoryMb"] = options.MemoryMb.ToString(),
@@ -122,6 +125,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
     {
         if (worker is not null) { await worker.StopAsync(); worker.Dispose(); }
         if (api is not null) { await api.StopAsync(); await api.DisposeAsync(); }
+        if (Directory.Exists(ImageStorePath)) Directory.Delete(ImageStorePath, recursive: true);
         NpgsqlConnection.ClearAllPools();
         await using var conn = new NpgsqlConnection(adminConnection);
         await conn.OpenAsync();

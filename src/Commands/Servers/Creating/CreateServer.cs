@@ -65,6 +65,8 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
                      ?? throw new InvalidRequest($"Flavor {command.FlavorRef} could not be found.");
             image = (Guid.TryParse(command.ImageRef, out var imageId) ? await query.LoadAsync<ImageRecord>(imageId, ct) : null)
                     ?? throw new InvalidRequest($"Image {command.ImageRef} could not be found.");
+            // Another project's private image does not exist for this caller.
+            if (!image.IsVisibleTo(caller.ProjectId, caller.IsAdmin)) throw new InvalidRequest($"Image {command.ImageRef} could not be found.");
             if (command.AvailabilityZone is { } zone
                 && !await query.Query<ComputeHost>().AnyAsync(h => h.AvailabilityZone == zone, ct))
                 throw new InvalidRequest($"The requested availability zone is not available: {zone}");

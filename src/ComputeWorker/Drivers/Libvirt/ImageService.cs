@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Nova.ComputeWorker.Drivers.Libvirt;
+
+/// <summary>
+/// Reads images from the image service (Glance's v2 API): the image's record for its disk format, and its bytes,
+/// streamed, resuming with <c>Range: bytes=N-</c> after a broken connection.
+/// </summary>
+public sealed class ImageService(HttpClient http, string baseUrl, string token)
+{
+    private const int MaxAttempts = 5;
+    /// <summary>A read that brings nothing for this long counts as a broken connection (and is resumed).</summary>
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(60);
+    private readonly string root = baseUrl.TrimEnd('/');
+
+    /// <summary>The image's declared disk format (e.g. qcow2, raw).</summary>
+    public async Task<string> DiskFormat(string imageId, CancellationToken ct)
+    {
+        using var request = Request($"{root}/v2/images/{Uri.EscapeDataString(imageId)}");
+        using var response = await http.SendAsync(request, ct);
+        EnsureFound(response, imageId);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        using var json = await JsonDocument.ParseAsync(body, cancellationToken: ct);
+        return json.RootElement.TryGetProperty("disk_format", out var format) && format.ValueKind == JsonValueKind.String
+            ? format.GetString()!
+            : throw new HypervisorError($"Image {imageId} has no disk_format.");
+    }
+
+    /// <summary>Writes the image's bytes into <paramref name="target"/>, which must be seekable and empty.</summary>
+    public async Task Download(string imageId, Stream target, CancellationToken ct)
+    {
+        var uri = $"{root}/v2/images/{Uri.EscapeDataString(imageId)}/file";
+        long written = 0;
+        var buffer = new byte[1 << 20];
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = Request(uri);
+            if (written > 0) request.Headers.Range = new RangeHeaderValue(written, null);
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            try
+            {
+                stall.CancelAfter(StallTimeout);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token);
+                EnsureFound(response, imageId);
+                if (written > 0 && response.StatusCode != HttpStatusCode.PartialContent)
+                {
+                    // The server ignored the range: start over from the first byte.
+                    target.SetLength(0);
+                    target.Position = 0;
+                    written = 0;
+                }
+                await using var body = await response.Content.ReadAsStreamAsync(stall.Token);
+                int read;
+                while (true)
+                {
+                    stall.CancelAfter(StallTimeout);
+                    if ((read = await body.ReadAsync(buffer, stall.Token)) == 0) break;
+                    await target.WriteAsync(buffer.AsMemory(0, read), ct);
+                    written += read;
+                }
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException
+                                      && !ct.IsCancellationRequested && attempt < MaxAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+            }
+        }
+    }
+
+    private HttpRequestMessage Request(string uri)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Add("X-Auth-Token", token);
+        return request;
+    }
+
+    private static void EnsureFound(HttpResponseMessage response, string imageId)
+    {
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            throw new HypervisorError($"Image {imageId} could not be found.");
+        if ((int)response.StatusCode is >= 400 and < 500)
+            throw new HypervisorError($"Image {imageId} could not be read from the image service: HTTP {(int)response.StatusCode}.");
+        // 5xx: worth another attempt
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"Image service answered HTTP {(int)response.StatusCode} for image {imageId}.");
+    }
+}

@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nova.ComputeWorker.Images;
+using Nova.Domain.Hosts;
+using Nova.Domain.Servers;
+using Nova.Libvirt;
+
+namespace Nova.ComputeWorker.Drivers.Libvirt;
+
+/// <summary>
+/// Nova's libvirt driver for QEMU guests: instance disks are qcow2 overlays on the host's image cache, domains are
+/// persistent and named after the server, and every lookup is by the server's UUID (the domain's UUID).
+/// </summary>
+/// <remarks>
+/// libvirt's calls block; they run on the thread pool so a slow hypervisor does not hold the bus's threads.
+/// Every libvirt failure surfaces as a <see cref="HypervisorError"/> carrying libvirt's own message.
+/// </remarks>
+public sealed class LibvirtDriver : IComputeDriver, IDisposable
+{
+    private const long GiB = 1L << 30;
+    // QEMU's undefine leaves nothing behind with these; the test driver rejects the last two.
+    private const UndefineOptions QemuUndefine = UndefineOptions.ManagedSave | UndefineOptions.SnapshotsMetadata
+        | UndefineOptions.CheckpointsMetadata | UndefineOptions.Nvram;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly LibvirtDriverOptions options;
+    private readonly ImageCache images;
+    private readonly ImageService imageService;
+    private readonly Func<bool> kvmUsable;
+    private readonly ILogger log;
+    private readonly object connecting = new();
+    private LibvirtConnection? connection;
+
+    public LibvirtDriver(LibvirtDriverOptions options, ImageCache images, ImageService imageService,
+        Func<bool>? kvmUsable = null, ILogger? log = null)
+    {
+        this.options = options;
+        this.images = images;
+        this.imageService = imageService;
+        this.kvmUsable = kvmUsable ?? KvmDevice.Usable;
+        this.log = log ?? NullLogger.Instance;
+    }
+
+    public string HypervisorType => "QEMU";
+
+    /// <summary>Nova's integer form: major * 1,000,000 + minor * 1,000 + release (7.2.0 → 7002000).</summary>
+    public string HypervisorVersion => Libvirt(() =>
+    {
+        var v = Connection.GetHypervisorVersion();
+        return (v.Major * 1_000_000L + v.Minor * 1_000L + v.Build).ToString();
+    });
+
+    public HostResources Capacity
+    {
+        get
+        {
+            var node = Libvirt(() => Connection.GetNodeInfo());
+            Directory.CreateDirectory(images.InstancesDirectory);
+            var diskGb = (int)(new DriveInfo(images.InstancesDirectory).TotalSize / GiB);
+            return new HostResources(node.Cpus, (int)(node.MemoryKiB / 1024), diskGb);
+        }
+    }
+
+    public string InstanceDirectory(Guid serverId) => Path.Combine(images.InstancesDirectory, serverId.ToString("D"));
+
+    public async Task Spawn(InstanceSpec spec, CancellationToken ct)
+    {
+        var existing = await Task.Run(() => Find(spec.ServerId), ct);
+        if (existing is not null)
+        {
+            // A redelivered build: it got as far as defining the domain.
+            using (existing)
+            {
+                if (Libvirt(existing.GetState) is not DomainState.Running) await Start(existing, ct);
+            }
+            return;
+        }
+
+        var directory = InstanceDirectory(spec.ServerId);
+        InstanceDisk disk;
+        try
+        {
+            var format = await imageService.DiskFormat(spec.ImageId, ct);
+            using var lease = await images.Acquire(new ImageRef(spec.ImageId, format),
+                (stream, token) => imageService.Download(spec.ImageId, stream, token), ct);
+            // Once the overlay exists its backing file keeps the base in use; the lease can go.
+            disk = await images.CreateInstanceDisk(lease, directory, spec.Flavor.DiskGb, ct);
+        }
+        catch (Exception e) when (e is ImageRefusedException or FlavorDiskTooSmallException or QemuImgException
+                                      or HttpRequestException or IOException)
+        {
+            throw new HypervisorError(e.Message);
+        }
+
+        var xml = DomainXml.Build(new DomainSpec(
+            spec.ServerId, spec.Name, spec.Flavor.Name, spec.Flavor.Vcpus, spec.Flavor.RamMb,
+            disk.Path, Path.Combine(directory, "console.log"),
+            DirectIoProbe.Supports(directory) ? QemuCacheMode.None : QemuCacheMode.Writeback,
+            kvmUsable(), !string.Equals(spec.Networks, "none", StringComparison.OrdinalIgnoreCase)));
+        using var domain = await Task.Run(() => Libvirt(() => Connection.DefineXml(xml)), ct);
+        await Start(domain, ct);
+        log.LogInformation("Instance {ServerId} runs as {Domain}", spec.ServerId, DomainXml.NameOf(spec.ServerId));
+    }
+
+    public async Task PowerOff(Guid serverId, CancellationToken ct)
+    {
+        using var domain = Required(serverId);
+        if (Libvirt(domain.GetState) is DomainState.Shutoff) return;
+        try
+        {
+            await Task.Run(() => Libvirt(domain.Shutdown), ct);
+        }
+        catch (HypervisorError e)
+        {
+            // A guest that cannot take an ACPI event is powered off hard below.
+            log.LogInformation("Graceful shutdown of {ServerId} refused: {Error}", serverId, e.Message);
+        }
+        if (await WaitFor(domain, DomainState.Shutoff, TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds), ct)) return;
+        log.LogInformation("Instance {ServerId} did not shut down within {Seconds} s; destroying it", serverId,
+            options.ShutdownTimeoutSeconds);
+        await Task.Run(() => DestroyIfActive(domain), ct);
+    }
+
+    public async Task PowerOn(Guid serverId, CancellationToken ct)
+    {
+        using var domain = Required(serverId);
+        if (Libvirt(domain.GetState) is DomainState.Running) return;
+        await Start(domain, ct);
+    }
+
+    public async Task Reboot(Guid serverId, RebootType type, CancellationToken ct)
+    {
+        using var domain = Required(serverId);
+        if (type == RebootType.Soft && Libvirt(domain.GetState) is DomainState.Running)
+        {
+            await Task.Run(() => Libvirt(() => domain.Reboot(RebootMethod.AcpiPowerButton)), ct);
+            return;
+        }
+        await Task.Run(() => DestroyIfActive(domain), ct);
+        await Start(domain, ct);
+    }
+
+    public async Task Destroy(Guid serverId, CancellationToken ct)
+    {
+        var domain = await Task.Run(() => Find(serverId), ct);
+        if (domain is not null)
+        {
+            using (domain)
+            {
+                await Task.Run(() =>
+                {
+                    DestroyIfActive(domain);
+                    try { Libvirt(() => domain.Undefine(QemuUndefine)); }
+                    catch (HypervisorError) when (Find(serverId) is null) { /* removed meanwhile */ }
+                }, ct);
+            }
+        }
+        var directory = InstanceDirectory(serverId);
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+
+    public PowerState? GetPowerState(Guid serverId)
+    {
+        using var domain = Find(serverId);
+        if (domain is null) return null;
+        try
+        {
+            return ToPowerState(Libvirt(domain.GetState));
+        }
+        catch (HypervisorError) when (Find(serverId) is null)
+        {
+            return null;
+        }
+    }
+
+    public IReadOnlyCollection<Guid> ListInstances() => Libvirt(() =>
+    {
+        var domains = Connection.ListAllDomains();
+        try
+        {
+            return domains.Where(d => d.Name.StartsWith(DomainXml.NamePrefix, StringComparison.Ordinal))
+                .Select(d => d.Uuid).ToList();
+        }
+        finally
+        {
+            foreach (var d in domains) d.Dispose();
+        }
+    });
+
+    /// <summary>Nova's LIBVIRT_POWER_STATE: "being shut down" already counts as shut down.</summary>
+    public static PowerState ToPowerState(DomainState state) => state switch
+    {
+        DomainState.Running or DomainState.Blocked => PowerState.Running,
+        DomainState.Paused => PowerState.Paused,
+        DomainState.Shutdown or DomainState.Shutoff => PowerState.Shutdown,
+        DomainState.Crashed => PowerState.Crashed,
+        DomainState.PMSuspended => PowerState.Suspended,
+        _ => PowerState.NoState,
+    };
+
+    /// <summary>Removes cached images no instance has used for <see cref="LibvirtDriverOptions.ImageCacheMaxUnusedAge"/>.</summary>
+    public Task<PruneResult> PruneImageCache(CancellationToken ct) => images.Prune(options.ImageCacheMaxUnusedAge, ct);
+
+    public void Dispose()
+    {
+        lock (connecting) connection?.Dispose();
+    }
+
+    /// <summary>Opened on first use, so that the worker starts (and reports why) while libvirtd is not up yet.</summary>
+    private LibvirtConnection Connection
+    {
+        get
+        {
+            lock (connecting) return connection ??= Libvirt(() => LibvirtConnection.Open(options.Uri));
+        }
+    }
+
+    private async Task Start(LibvirtDomain domain, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Run(() => Libvirt(domain.Create), ct);
+        }
+        catch (HypervisorError) when (Libvirt(domain.GetState) is DomainState.Running)
+        {
+            // Started meanwhile (a redelivered message): that is what was asked.
+        }
+        if (!await WaitFor(domain, DomainState.Running, TimeSpan.FromSeconds(options.StartTimeoutSeconds), ct))
+            throw new HypervisorError(
+                $"Instance {domain.Uuid} did not reach RUNNING within {options.StartTimeoutSeconds} s (state {Libvirt(domain.GetState)}).");
+    }
+
+    private async Task<bool> WaitFor(LibvirtDomain domain, DomainState wanted, TimeSpan timeout, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (Libvirt(domain.GetState) == wanted) return true;
+            if (clock.Elapsed >= timeout) return false;
+            await Task.Delay(PollInterval, ct);
+        }
+    }
+
+    private void DestroyIfActive(LibvirtDomain domain)
+    {
+        if (Libvirt(domain.GetState) is DomainState.Shutoff) return;
+        try
+        {
+            Libvirt(domain.Destroy);
+        }
+        catch (HypervisorError) when (Libvirt(domain.GetState) is DomainState.Shutoff)
+        {
+            // It stopped on its own between the check and the destroy.
+        }
+    }
+
+    private LibvirtDomain Required(Guid serverId) =>
+        Find(serverId) ?? throw new HypervisorError($"Instance {serverId} could not be found on this host.");
+
+    private LibvirtDomain? Find(Guid serverId)
+    {
+        try
+        {
+            return Connection.LookupByUuid(serverId);
+        }
+        catch (LibvirtNoSuchDomainException)
+        {
+            return null;
+        }
+        catch (LibvirtException e)
+        {
+            throw new HypervisorError(e.Message);
+        }
+    }
+
+    private static void Libvirt(Action call) => Libvirt(() => { call(); return 0; });
+
+    private static T Libvirt<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (LibvirtException e)
+        {
+            throw new HypervisorError(e.Message);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using Nova.ComputeWorker.Drivers;
+using Nova.ComputeWorker.Drivers.Libvirt;
+using Nova.ComputeWorker.Images;
+using Nova.Domain.Flavors;
+using Nova.Domain.Servers;
+using Nova.Libvirt;
+
+namespace Nova.ComputeWorker.Libvirt.Tests;
+
+/// <summary>
+/// The libvirt driver against the machine's libvirtd (qemu:///system) with real QEMU guests: a 64 MiB guest on an
+/// overlay of a generated, unbootable qcow2 (QEMU runs it all the same), TCG or KVM as the host allows.
+/// </summary>
+public sealed class LibvirtDriverTests : IAsyncLifetime
+{
+    private const string Uri = "qemu:///system";
+    private static readonly FlavorSpec Tiny = new("t1", "t1.test", Vcpus: 1, RamMb: 64, DiskGb: 1);
+
+    private readonly string root = Path.Combine(Path.GetTempPath(), "nova-libvirt-" + Guid.NewGuid().ToString("N")[..8]);
+    private ImageServer images = null!;
+    private LibvirtDriver driver = null!;
+    private readonly List<Guid> servers = new();
+    private string ImageId { get; } = Guid.NewGuid().ToString();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(root);
+        var source = Path.Combine(root, "source.qcow2");
+        await Run("qemu-img", "create", "-q", "-f", "qcow2", source, "64M");
+        images = await ImageServer.Start();
+        images.Add(ImageId, source, "qcow2");
+        var options = new LibvirtDriverOptions
+        {
+            Uri = Uri,
+            InstancesPath = Path.Combine(root, "instances"),
+            ImageServiceUrl = images.Url,
+            ApiToken = "test-token",
+            ShutdownTimeoutSeconds = 2,
+        };
+        driver = new LibvirtDriver(options, new ImageCache(options.InstancesPath, new QemuImg()),
+            new ImageService(new HttpClient(), options.ImageServiceUrl, options.ApiToken));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var id in servers)
+        {
+            try { await driver.Destroy(id, CancellationToken.None); } catch (HypervisorError) { }
+        }
+        driver.Dispose();
+        await images.DisposeAsync();
+        Directory.Delete(root, recursive: true);
+    }
+
+    private async Task<Guid> Spawn()
+    {
+        var id = Guid.NewGuid();
+        servers.Add(id);
+        await driver.Spawn(new InstanceSpec(id, "test-" + id.ToString("N")[..6], Tiny, ImageId, "none"), CancellationToken.None);
+        return id;
+    }
+
+    [Fact]
+    public async Task A_spawned_instance_runs_under_libvirt_with_its_overlay_and_console_log()
+    {
+        var id = await Spawn();
+
+        Assert.Equal(PowerState.Running, driver.GetPowerState(id));
+        Assert.Contains(id, driver.ListInstances());
+        using var connection = LibvirtConnection.Open(Uri, readOnly: true);
+        using var domain = connection.LookupByUuid(id);
+        Assert.Equal(DomainXml.NameOf(id), domain.Name);
+        Assert.Equal(64UL * 1024, domain.GetInfo().MaxMemoryKiB);
+        var folder = driver.InstanceDirectory(id);
+        Assert.True(File.Exists(Path.Combine(folder, "disk")));
+        Assert.True(File.Exists(Path.Combine(folder, "console.log")));
+        Assert.Contains("test-token", images.Tokens);
+    }
+
+    [Fact]
+    public async Task Spawning_again_an_instance_that_runs_succeeds_and_keeps_it()
+    {
+        var id = await Spawn();
+
+        await driver.Spawn(new InstanceSpec(id, "again", Tiny, ImageId, "none"), CancellationToken.None);
+
+        Assert.Equal(PowerState.Running, driver.GetPowerState(id));
+    }
+
+    [Fact]
+    public async Task Stop_start_reboot_and_delete_follow_novas_lifecycle()
+    {
+        var id = await Spawn();
+
+        // The guest has no OS to answer ACPI: the graceful shutdown times out and the domain is destroyed.
+        await driver.PowerOff(id, CancellationToken.None);
+        Assert.Equal(PowerState.Shutdown, driver.GetPowerState(id));
+
+        await driver.PowerOn(id, CancellationToken.None);
+        Assert.Equal(PowerState.Running, driver.GetPowerState(id));
+
+        await driver.Reboot(id, RebootType.Hard, CancellationToken.None);
+        Assert.Equal(PowerState.Running, driver.GetPowerState(id));
+
+        await driver.Destroy(id, CancellationToken.None);
+        Assert.Null(driver.GetPowerState(id));
+        Assert.DoesNotContain(id, driver.ListInstances());
+        Assert.False(Directory.Exists(driver.InstanceDirectory(id)));
+    }
+
+    [Fact]
+    public async Task Destroying_an_absent_instance_does_nothing()
+    {
+        await driver.Destroy(Guid.NewGuid(), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Operations_on_an_unknown_instance_are_hypervisor_errors()
+    {
+        await Assert.ThrowsAsync<HypervisorError>(() => driver.PowerOn(Guid.NewGuid(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_image_that_does_not_exist_fails_the_build_with_a_clear_message()
+    {
+        var id = Guid.NewGuid();
+        servers.Add(id);
+
+        var error = await Assert.ThrowsAsync<HypervisorError>(() =>
+            driver.Spawn(new InstanceSpec(id, "x", Tiny, Guid.NewGuid().ToString(), "none"), CancellationToken.None));
+
+        Assert.Contains("could not be found", error.Message);
+        Assert.Null(driver.GetPowerState(id));
+    }
+
+    [Fact]
+    public void Capacity_and_version_come_from_the_host()
+    {
+        var capacity = driver.Capacity;
+
+        Assert.Equal(Environment.ProcessorCount, capacity.Vcpus);
+        Assert.True(capacity.MemoryMb > 0);
+        Assert.True(capacity.DiskGb > 0);
+        Assert.Equal("QEMU", driver.HypervisorType);
+        Assert.True(long.Parse(driver.HypervisorVersion) >= 1_000_000);
+    }
+
+    private static async Task Run(string file, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardError = true })!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} failed: {error}");
+    }
+}
