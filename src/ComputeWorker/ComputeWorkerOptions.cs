@@ -18,6 +18,8 @@ public sealed class ComputeWorkerOptions
     public FakeDriverOptions Fake { get; set; } = new();
     public LibvirtDriverOptions Libvirt { get; set; } = new();
     public int ReportIntervalSeconds { get; set; } = 10;
+    /// <summary>How often each instance's power state is compared with the record (Nova: sync_power_state_interval); 0 turns it off.</summary>
+    public int PowerSyncIntervalSeconds { get; set; } = 60;
     /// <summary>Over-commit and reservations of this host's hypervisor, reported with its inventory.</summary>
     public AllocationRatios AllocationRatios { get; set; } = new();
     /// <summary>Instance operations a host runs at once.</summary>

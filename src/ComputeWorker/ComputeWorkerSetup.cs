@@ -28,6 +28,7 @@ public static class ComputeWorkerSetup
         services.AddSingleton(queues);
         foreach (var node in nodes) services.AddSingleton(node);
         services.AddHostedService<HostReporter>();
+        services.AddHostedService<PowerStateSync>();
         if (options.Driver == "libvirt") services.AddHostedService<ImageCachePruning>();
         services.AddOptions<RabbitMqTransportOptions>().Bind(config.GetSection("Nova:RabbitMq"));
         services.AddOptions<MassTransitHostOptions>().Configure(o =>

@@ -67,6 +67,7 @@ public static class ControlPlaneBus
                         c.Message<InstanceRebooted>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
                         c.Message<InstanceActionFailed>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
                         c.Message<InstanceTerminated>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
+                        c.Message<InstancePowerStateObserved>(m => m.UsePartitioner(partition, x => x.Message.ServerId));
                     });
                 });
             });
@@ -97,7 +98,8 @@ public sealed class SchedulerConsumer(IMediator mediator, Caller caller) : ICons
 public sealed class ConductorConsumer(IMediator mediator, Caller caller) :
     IConsumer<InstanceBuildStepStarted>, IConsumer<InstanceBuilt>, IConsumer<InstanceBuildFailed>,
     IConsumer<InstanceStopped>, IConsumer<InstanceStarted>, IConsumer<InstanceRebooted>,
-    IConsumer<InstanceActionFailed>, IConsumer<InstanceTerminated>, IConsumer<ComputeHostReport>
+    IConsumer<InstanceActionFailed>, IConsumer<InstanceTerminated>, IConsumer<InstancePowerStateObserved>,
+    IConsumer<ComputeHostReport>
 {
     public Task Consume(ConsumeContext<InstanceBuildStepStarted> context) => Record(context.Message, context.CancellationToken);
     public Task Consume(ConsumeContext<InstanceBuilt> context) => Record(context.Message, context.CancellationToken);
@@ -107,6 +109,7 @@ public sealed class ConductorConsumer(IMediator mediator, Caller caller) :
     public Task Consume(ConsumeContext<InstanceRebooted> context) => Record(context.Message, context.CancellationToken);
     public Task Consume(ConsumeContext<InstanceActionFailed> context) => Record(context.Message, context.CancellationToken);
     public Task Consume(ConsumeContext<InstanceTerminated> context) => Record(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<InstancePowerStateObserved> context) => Record(context.Message, context.CancellationToken);
 
     public async Task Consume(ConsumeContext<ComputeHostReport> context)
     {

@@ -38,6 +38,8 @@ public sealed record InstanceStopped(Guid ServerId, RequestContext Request, stri
 public sealed record InstanceStarted(Guid ServerId, RequestContext Request, string Host) : IInstanceMessage;
 public sealed record InstanceRebooted(Guid ServerId, RequestContext Request, string Host) : IInstanceMessage;
 public sealed record InstanceActionFailed(Guid ServerId, RequestContext Request, string Host, ServerAction Action, string Message) : IInstanceMessage;
+/// <summary>The host's periodic look at an instance's power state.</summary>
+public sealed record InstancePowerStateObserved(Guid ServerId, RequestContext Request, string Host, PowerState Observed) : IInstanceMessage;
 public sealed record InstanceTerminated(Guid ServerId, RequestContext Request, string Host) : IInstanceMessage;
 
 /// <summary>

@@ -75,6 +75,13 @@ public sealed record Server(
                 VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running, Fault = null,
             },
             ServerActionFailed => state with { TaskState = null },
+            ServerPowerStateChanged e => state with
+            {
+                PowerState = e.Observed,
+                // A guest that stopped on its own is a stopped server; one that runs again after that is not restarted by us.
+                VmState = state.VmState == VmState.Active && e.Observed is PowerState.Shutdown or PowerState.Crashed
+                    ? VmState.Stopped : state.VmState,
+            },
             ServerLocked e => state with { Locked = true, LockedBy = e.LockedBy, LockedReason = e.Reason },
             ServerUnlocked => state with { Locked = false, LockedBy = null, LockedReason = null },
             ServerDeleteRequested => state with { TaskState = Servers.TaskState.Deleting },

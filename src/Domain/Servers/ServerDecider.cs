@@ -35,6 +35,8 @@ public abstract record ServerCommand
     public sealed record RecordRebooted(string Host) : ServerCommand;
     public sealed record RecordActionFailed(string Host, ServerAction Action, string Message) : ServerCommand;
     public sealed record RecordDeleted(string Host, DateTimeOffset Now) : ServerCommand;
+    /// <summary>The power-state sync's observation; ignored while any task is in progress (Nova's race with user actions).</summary>
+    public sealed record RecordPowerState(string Host, PowerState Observed) : ServerCommand;
 }
 
 /// <summary>Nova's allowed-state table as a pure decider: Decide(command, state) → events.</summary>
@@ -103,6 +105,10 @@ public static class ServerDecider
             ServerCommand.RecordActionFailed c =>
                 state.TaskState == TaskStateOf(c.Action, state.TaskState) && state.TaskState is not null && state.Host == c.Host
                     ? [new ServerActionFailed(id, c.Host, c.Action, c.Message)] : Nothing,
+            ServerCommand.RecordPowerState c =>
+                state.Host == c.Host && state.TaskState is null && state.VmState is VmState.Active or VmState.Stopped
+                && state.PowerState != c.Observed
+                    ? [new ServerPowerStateChanged(id, c.Host, c.Observed)] : Nothing,
             ServerCommand.RecordDeleted c =>
                 state.TaskState == TaskState.Deleting && state.Host == c.Host ? [new ServerDeleted(id, c.Now)] : Nothing,
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown server command"),

@@ -63,6 +63,12 @@ public sealed record ServerRebooted(Guid ServerId, string Host) : IServerEvent;
 /// <summary>A host could not carry out a stop, start or reboot: the task is cleared, the vm_state kept.</summary>
 public sealed record ServerActionFailed(Guid ServerId, string Host, ServerAction Action, string Message) : IServerEvent;
 
+/// <summary>
+/// The host's periodic power-state sync saw the guest in another state than recorded (e.g. shut
+/// down from inside): the record follows the hypervisor, as Nova's sync_power_states does.
+/// </summary>
+public sealed record ServerPowerStateChanged(Guid ServerId, string Host, PowerState Observed) : IServerEvent;
+
 public sealed record ServerLocked(Guid ServerId, string LockedBy, string? Reason) : IServerEvent;
 
 public sealed record ServerUnlocked(Guid ServerId) : IServerEvent;
@@ -81,6 +87,6 @@ public static class ServerEventTypes
         typeof(ServerBuildStepStarted), typeof(ServerBuilt), typeof(ServerBuildFailed),
         typeof(ServerStopRequested), typeof(ServerStopped), typeof(ServerStartRequested), typeof(ServerStarted),
         typeof(ServerRebootRequested), typeof(ServerRebooted), typeof(ServerActionFailed),
-        typeof(ServerLocked), typeof(ServerUnlocked), typeof(ServerDeleteRequested), typeof(ServerDeleted),
+        typeof(ServerPowerStateChanged), typeof(ServerLocked), typeof(ServerUnlocked), typeof(ServerDeleteRequested), typeof(ServerDeleted),
     ];
 }

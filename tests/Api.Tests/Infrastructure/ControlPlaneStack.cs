@@ -17,7 +17,7 @@ namespace Nova.Api.Tests.Infrastructure;
 
 public sealed record StackOptions(
     int Hosts = 1, int Vcpus = 64, int MemoryMb = 131072, int DiskGb = 4096,
-    double SpawnFailureRate = 0, int DelayMs = 0, int ReportIntervalSeconds = 10);
+    double SpawnFailureRate = 0, int DelayMs = 0, int ReportIntervalSeconds = 10, int PowerSyncIntervalSeconds = 60);
 
 /// <summary>
 /// A whole control plane on real PostgreSQL and RabbitMQ: the API process (daemon, relay,
@@ -46,6 +46,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
     public string ImageStorePath { get; } = Path.Combine(Path.GetTempPath(), "nova-images-" + Guid.NewGuid().ToString("N")[..10]);
     public IDocumentStore Store => api!.Services.GetRequiredService<IDocumentStore>();
     public IServiceProvider Services => api!.Services;
+    public IServiceProvider WorkerServices => worker!.Services;
 
     public async Task InitializeAsync()
     {
@@ -77,6 +78,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
             ["Nova:Compute:Fake:SpawnFailureRate"] = options.SpawnFailureRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Nova:Compute:Fake:DelayMs"] = options.DelayMs.ToString(),
             ["Nova:Compute:ReportIntervalSeconds"] = options.ReportIntervalSeconds.ToString(),
+            ["Nova:Compute:PowerSyncIntervalSeconds"] = options.PowerSyncIntervalSeconds.ToString(),
             // Tests boot hundreds of servers per project; quota tests set their own limits.
             ["Nova:Quota:Defaults:Instances"] = "-1",
             ["Nova:Quota:Defaults:Cores"] = "-1",

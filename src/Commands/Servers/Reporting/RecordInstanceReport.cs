@@ -60,6 +60,7 @@ public sealed class RecordInstanceReportHandler(EventSessions sessions, TimeProv
         InstanceRebooted r => r.Host,
         InstanceActionFailed r => r.Host,
         InstanceTerminated r => r.Host,
+        InstancePowerStateObserved r => r.Host,
         _ => throw new ArgumentOutOfRangeException(nameof(report), report.GetType().Name, "not a host report"),
     };
 
@@ -74,6 +75,7 @@ public sealed class RecordInstanceReportHandler(EventSessions sessions, TimeProv
         InstanceRebooted r => (new ServerCommand.RecordRebooted(r.Host), HostEffect.None),
         InstanceActionFailed r => (new ServerCommand.RecordActionFailed(r.Host, r.Action, r.Message), HostEffect.None),
         InstanceTerminated r => (new ServerCommand.RecordDeleted(r.Host, now), HostEffect.Release),
+        InstancePowerStateObserved r => (new ServerCommand.RecordPowerState(r.Host, r.Observed), HostEffect.None),
         _ => throw new ArgumentOutOfRangeException(nameof(report), report.GetType().Name, "not a host report"),
     };
 }
