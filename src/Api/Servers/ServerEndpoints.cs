@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nova.Api.Http;
 using Nova.Commands.Requests;
+using Nova.Commands.Servers.Console;
 using Nova.Commands.Servers.Creating;
 using Nova.Commands.Servers.Deleting;
 using Nova.Commands.Servers.Locking;
@@ -136,7 +137,7 @@ public static class ServerEndpoints
     [
         "resize", "confirmResize", "revertResize", "rebuild", "pause", "unpause", "suspend", "resume",
         "shelve", "shelveOffload", "unshelve", "rescue", "unrescue", "createImage", "createBackup", "migrate",
-        "os-migrateLive", "evacuate", "forceDelete", "restore", "os-getConsoleOutput", "os-resetState",
+        "os-migrateLive", "evacuate", "forceDelete", "restore", "os-resetState",
         "changePassword", "trigger_crash_dump", "os-getVNCConsole", "os-getSerialConsole", "addSecurityGroup",
         "removeSecurityGroup", "injectNetworkInfo", "resetNetwork",
     ];
@@ -147,6 +148,13 @@ public static class ServerEndpoints
         var body = await NovaJson.ReadObject(http.Request);
         if (body.Count != 1) throw NovaError.BadRequest("Malformed request body: exactly one action expected");
         var (action, args) = body.First();
+        if (action == "os-getConsoleOutput")
+        {
+            var length = args is JsonObject o2 ? NovaJson.OptionalInt(o2, "length") : null;
+            if (length is < -1) throw NovaError.BadRequest("Invalid input for field/attribute length. Value: must be -1 or more.");
+            var output = await mediator.Send(new ReadConsoleOutput(serverId, length is null or -1 ? null : length), ct);
+            return NovaJson.Json(new { output });
+        }
         ServerWrite write = action switch
         {
             "os-stop" => await mediator.Send(new StopServer(serverId), ct),

@@ -22,6 +22,8 @@ public interface IComputeDriver
     /// <summary>Remove the instance and everything it holds on this host; nothing to do when it is absent.</summary>
     Task Destroy(Guid serverId, CancellationToken ct);
     PowerState? GetPowerState(Guid serverId);
+    /// <summary>The instance's serial console log, at most the last <paramref name="lines"/> lines (all when null).</summary>
+    Task<string> GetConsoleOutput(Guid serverId, int? lines, CancellationToken ct);
     IReadOnlyCollection<Guid> ListInstances();
 }
 

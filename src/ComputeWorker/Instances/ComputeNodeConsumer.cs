@@ -12,7 +12,7 @@ namespace Nova.ComputeWorker.Instances;
 /// </summary>
 public sealed class ComputeNodeConsumer(ComputeNode node, ComputeQueues queues, ILogger log) :
     IConsumer<BuildAndRunInstance>, IConsumer<StopInstance>, IConsumer<StartInstance>,
-    IConsumer<RebootInstance>, IConsumer<TerminateInstance>
+    IConsumer<RebootInstance>, IConsumer<TerminateInstance>, IConsumer<GetConsoleOutput>
 {
     public async Task Consume(ConsumeContext<BuildAndRunInstance> context)
     {
@@ -47,6 +47,19 @@ public sealed class ComputeNodeConsumer(ComputeNode node, ComputeQueues queues, 
     public Task Consume(ConsumeContext<RebootInstance> context) => Act(context, ServerAction.Reboot,
         ct => node.Driver.Reboot(context.Message.ServerId, context.Message.Type, ct),
         m => new InstanceRebooted(m.ServerId, m.Request, node.Name));
+
+    public async Task Consume(ConsumeContext<GetConsoleOutput> context)
+    {
+        var m = context.Message;
+        try
+        {
+            await context.RespondAsync(new ConsoleOutput(m.ServerId, await node.Driver.GetConsoleOutput(m.ServerId, m.Lines, context.CancellationToken), null));
+        }
+        catch (HypervisorError e)
+        {
+            await context.RespondAsync(new ConsoleOutput(m.ServerId, "", e.Message));
+        }
+    }
 
     public async Task Consume(ConsumeContext<TerminateInstance> context)
     {

@@ -28,6 +28,10 @@ public sealed record StartInstance(Guid ServerId, RequestContext Request) : IIns
 public sealed record RebootInstance(Guid ServerId, RequestContext Request, RebootType Type) : IInstanceMessage;
 public sealed record TerminateInstance(Guid ServerId, RequestContext Request) : IInstanceMessage;
 
+/// <summary>A question to the server's host (request/response): its console log.</summary>
+public sealed record GetConsoleOutput(Guid ServerId, RequestContext Request, int? Lines) : IInstanceMessage;
+public sealed record ConsoleOutput(Guid ServerId, string Output, string? Error);
+
 // Host → conductor
 public sealed record InstanceBuildStepStarted(Guid ServerId, RequestContext Request, string Host, TaskState Step) : IInstanceMessage;
 public sealed record InstanceBuilt(Guid ServerId, RequestContext Request, string Host, DateTimeOffset LaunchedAt) : IInstanceMessage;

@@ -174,6 +174,20 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         }
     }
 
+    /// <summary>The serial console log QEMU writes in the instance folder (Nova's console.log); the last 1 MiB at most.</summary>
+    public async Task<string> GetConsoleOutput(Guid serverId, int? lines, CancellationToken ct)
+    {
+        var path = Path.Combine(InstanceDirectory(serverId), "console.log");
+        if (!File.Exists(path))
+            return Directory.Exists(InstanceDirectory(serverId)) ? "" : throw new HypervisorError($"Instance {serverId} could not be found on this host.");
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (file.Length > MaxConsoleBytes) file.Seek(-MaxConsoleBytes, SeekOrigin.End);
+        using var reader = new StreamReader(file);
+        return ConsoleTail.Last(await reader.ReadToEndAsync(ct), lines);
+    }
+
+    private const int MaxConsoleBytes = 1 << 20;
+
     public IReadOnlyCollection<Guid> ListInstances() => Libvirt(() =>
     {
         var domains = Connection.ListAllDomains();
