@@ -57,12 +57,21 @@ public sealed class ImageServiceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private async Task<byte[]> Download(string token = "t")
+    private async Task<byte[]> Download(string token = "t", string? sha256 = null)
     {
         var service = new ImageService(new HttpClient(), url, token);
         using var target = new MemoryStream();
-        await service.Download("img", target, CancellationToken.None);
+        await service.Download("img", sha256, target, CancellationToken.None);
         return target.ToArray();
+    }
+
+    [Fact]
+    public async Task A_download_whose_sha256_differs_from_the_services_is_refused_and_a_matching_one_passes()
+    {
+        var good = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await Download()));
+        Assert.Equal(await Download(), await Download(sha256: good));
+        var error = await Assert.ThrowsAsync<HypervisorError>(() => Download(sha256: new string('0', 64)));
+        Assert.Contains("checksum", error.Message);
     }
 
     [Fact]

@@ -15,21 +15,36 @@ public sealed class ImageService(HttpClient http, string baseUrl, string token)
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(60);
     private readonly string root = baseUrl.TrimEnd('/');
 
-    /// <summary>The image's declared disk format (e.g. qcow2, raw).</summary>
-    public async Task<string> DiskFormat(string imageId, CancellationToken ct)
+    /// <summary>The image's declared disk format (e.g. qcow2, raw) and its sha256 (os_hash_value), when the service has one.</summary>
+    public async Task<(string DiskFormat, string? Sha256)> Describe(string imageId, CancellationToken ct)
     {
         using var request = Request($"{root}/v2/images/{Uri.EscapeDataString(imageId)}");
         using var response = await http.SendAsync(request, ct);
         EnsureFound(response, imageId);
         await using var body = await response.Content.ReadAsStreamAsync(ct);
         using var json = await JsonDocument.ParseAsync(body, cancellationToken: ct);
-        return json.RootElement.TryGetProperty("disk_format", out var format) && format.ValueKind == JsonValueKind.String
-            ? format.GetString()!
+        var format = json.RootElement.TryGetProperty("disk_format", out var f) && f.ValueKind == JsonValueKind.String
+            ? f.GetString()!
             : throw new HypervisorError($"Image {imageId} has no disk_format.");
+        var sha256 = json.RootElement.TryGetProperty("os_hash_value", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+        return (format, sha256);
     }
 
-    /// <summary>Writes the image's bytes into <paramref name="target"/>, which must be seekable and empty.</summary>
-    public async Task Download(string imageId, Stream target, CancellationToken ct)
+    /// <summary>
+    /// Writes the image's bytes into <paramref name="target"/> (seekable, empty), then checks them against
+    /// <paramref name="expectedSha256"/> when given: a corrupted or truncated transfer never reaches the cache.
+    /// </summary>
+    public async Task Download(string imageId, string? expectedSha256, Stream target, CancellationToken ct)
+    {
+        await Transfer(imageId, target, ct);
+        if (expectedSha256 is null) return;
+        target.Position = 0;
+        var actual = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(target, ct));
+        if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
+            throw new HypervisorError($"Image {imageId} failed its checksum: sha256 {actual}, the image service says {expectedSha256}.");
+    }
+
+    private async Task Transfer(string imageId, Stream target, CancellationToken ct)
     {
         var uri = $"{root}/v2/images/{Uri.EscapeDataString(imageId)}/file";
         long written = 0;

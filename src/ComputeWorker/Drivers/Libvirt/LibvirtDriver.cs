@@ -81,9 +81,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         InstanceDisk disk;
         try
         {
-            var format = await imageService.DiskFormat(spec.ImageId, ct);
+            var (format, sha256) = await imageService.Describe(spec.ImageId, ct);
             using var lease = await images.Acquire(new ImageRef(spec.ImageId, format),
-                (stream, token) => imageService.Download(spec.ImageId, stream, token), ct);
+                (stream, token) => imageService.Download(spec.ImageId, sha256, stream, token), ct);
             // Once the overlay exists its backing file keeps the base in use; the lease can go.
             disk = await images.CreateInstanceDisk(lease, directory, spec.Flavor.DiskGb, ct);
         }
