@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-PG_PORT=55452 RMQ_PORT=56740 API_PORT=8775
+PG_PORT=26452 RMQ_PORT=26740 API_PORT=8775
 API_URL=http://127.0.0.1:$API_PORT
 COUNT=${BENCH_COUNT:-50}
 OUT=${BENCH_OUT:-bench/results-spine.md}
@@ -26,7 +26,7 @@ H=(-H "X-Auth-Token: $TOKEN" -H "OpenStack-API-Version: compute 2.37" -H "Conten
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
-# Refuse to start on top of something else: another stack uses 8774/55432/56720, we use our own.
+# Refuse to start on top of something else: another stack uses 8774/25432/25720, we use our own.
 for port in $API_PORT $PG_PORT $RMQ_PORT $((RMQ_PORT + 1)) $((RMQ_PORT + 2)); do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
     echo "port $port is already in use; is another benchmark stack running?" >&2; exit 1

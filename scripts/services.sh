@@ -3,8 +3,8 @@
 # started as children of the calling script under $NOVA_DATA, stopped by stop_services.
 # Sourced, not executed.
 
-NOVA_PG_PORT=${NOVA_PG_PORT:-55432}
-NOVA_RMQ_PORT=${NOVA_RMQ_PORT:-56720}
+NOVA_PG_PORT=${NOVA_PG_PORT:-25432}
+NOVA_RMQ_PORT=${NOVA_RMQ_PORT:-25720}
 PGBIN=/usr/lib/postgresql/15/bin
 
 apt_install() {

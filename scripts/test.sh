@@ -5,8 +5,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export NOVA_DATA=${NOVA_TEST_DATA:-$ROOT/.data/test}
-# Test ports differ from run.sh's, so a running stack and a test run can share the machine.
-export NOVA_PG_PORT=${NOVA_TEST_PG_PORT:-55442} NOVA_RMQ_PORT=${NOVA_TEST_RMQ_PORT:-56730}
+# Test ports differ from run.sh's, so a running stack and a test run can share the machine; all are
+# below the ephemeral range (32768-60999), where an outgoing connection could hold them.
+export NOVA_PG_PORT=${NOVA_TEST_PG_PORT:-24442} NOVA_RMQ_PORT=${NOVA_TEST_RMQ_PORT:-24730}
 source scripts/services.sh
 
 ensure_dotnet || exit 1

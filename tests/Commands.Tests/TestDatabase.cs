@@ -9,7 +9,7 @@ public sealed class TestDatabase : IAsyncLifetime
 {
     private readonly string name = "c" + Guid.NewGuid().ToString("N")[..10];
     private readonly string server = Environment.GetEnvironmentVariable("NOVA_TEST_PG")
-                                     ?? "Host=127.0.0.1;Port=55442;Username=postgres;Maximum Pool Size=60";
+                                     ?? "Host=127.0.0.1;Port=24442;Username=postgres;Maximum Pool Size=60";
 
     public DocumentStore Store { get; private set; } = null!;
 

@@ -17,7 +17,8 @@ namespace Nova.Api.Tests.Infrastructure;
 
 public sealed record StackOptions(
     int Hosts = 1, int Vcpus = 64, int MemoryMb = 131072, int DiskGb = 4096,
-    double SpawnFailureRate = 0, int DelayMs = 0, int ReportIntervalSeconds = 10, int PowerSyncIntervalSeconds = 60);
+    double SpawnFailureRate = 0, int DelayMs = 0, int ReportIntervalSeconds = 10, int PowerSyncIntervalSeconds = 60,
+    IReadOnlyDictionary<string, string?>? Settings = null);
 
 /// <summary>
 /// A whole control plane on real PostgreSQL and RabbitMQ: the API process (daemon, relay,
@@ -85,6 +86,8 @@ public sealed class ControlPlaneStack : IAsyncLifetime
             ["Nova:Quota:Defaults:RamMb"] = "-1",
         };
 
+        foreach (var (key, value) in options.Settings ?? new Dictionary<string, string?>())
+            settings[key] = value?.Replace("{BaseAddress}", BaseAddress.ToString().TrimEnd('/'));
         api = ControlPlane.Build([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
@@ -157,10 +160,12 @@ public sealed class ControlPlaneStack : IAsyncLifetime
         return (await session.LoadAsync<Domain.Hosts.ComputeHost>(ComputeHostId.From(hostName)))!;
     }
 
+    /// <summary>Warnings only, and only on the console when NOVA_TEST_LOGS=1 (for debugging a failing test).</summary>
     private static void Quiet(ILoggingBuilder logging)
     {
         logging.ClearProviders();
         logging.SetMinimumLevel(LogLevel.Warning);
+        if (Environment.GetEnvironmentVariable("NOVA_TEST_LOGS") == "1") logging.AddConsole();
     }
 
     private static int FreePort()

@@ -30,7 +30,7 @@ public static class TestServices
         }
         catch (DockerUnavailableException)
         {
-            return ("Host=127.0.0.1;Port=55442;Username=postgres;Maximum Pool Size=60", "127.0.0.1", 56730);
+            return ("Host=127.0.0.1;Port=24442;Username=postgres;Maximum Pool Size=60", "127.0.0.1", 24730);
         }
     }
 }

@@ -36,15 +36,16 @@ public sealed class ImageService(HttpClient http, string baseUrl, string token)
     /// </summary>
     public async Task Download(string imageId, string? expectedSha256, Stream target, CancellationToken ct)
     {
-        await Transfer(imageId, target, ct);
+        // Hashed as it arrives: the cache hands us a write-only stream.
+        using var sha256 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        await Transfer(imageId, target, sha256, ct);
         if (expectedSha256 is null) return;
-        target.Position = 0;
-        var actual = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(target, ct));
+        var actual = Convert.ToHexStringLower(sha256.GetHashAndReset());
         if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
             throw new HypervisorError($"Image {imageId} failed its checksum: sha256 {actual}, the image service says {expectedSha256}.");
     }
 
-    private async Task Transfer(string imageId, Stream target, CancellationToken ct)
+    private async Task Transfer(string imageId, Stream target, System.Security.Cryptography.IncrementalHash sha256, CancellationToken ct)
     {
         var uri = $"{root}/v2/images/{Uri.EscapeDataString(imageId)}/file";
         long written = 0;
@@ -65,6 +66,7 @@ public sealed class ImageService(HttpClient http, string baseUrl, string token)
                     target.SetLength(0);
                     target.Position = 0;
                     written = 0;
+                    sha256.GetHashAndReset();
                 }
                 await using var body = await response.Content.ReadAsStreamAsync(stall.Token);
                 int read;
@@ -73,6 +75,7 @@ public sealed class ImageService(HttpClient http, string baseUrl, string token)
                     stall.CancelAfter(StallTimeout);
                     if ((read = await body.ReadAsync(buffer, stall.Token)) == 0) break;
                     await target.WriteAsync(buffer.AsMemory(0, read), ct);
+                    sha256.AppendData(buffer, 0, read);
                     written += read;
                 }
                 return;
