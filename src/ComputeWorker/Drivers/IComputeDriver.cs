@@ -27,5 +27,12 @@ public interface IComputeDriver
     IReadOnlyCollection<Guid> ListInstances();
 }
 
-/// <summary>The hypervisor refused or failed an operation; the message is shown as the fault or action error.</summary>
-public sealed class HypervisorError(string message) : Exception(message);
+/// <summary>
+/// The hypervisor refused or failed an operation; the message is shown as the fault or action error.
+/// <see cref="Retryable"/> is false when the request itself is at fault (e.g. a flavor too small for
+/// its image): another host would fail the same way, so the build is not rescheduled.
+/// </summary>
+public sealed class HypervisorError(string message, bool retryable = true) : Exception(message)
+{
+    public bool Retryable { get; } = retryable;
+}

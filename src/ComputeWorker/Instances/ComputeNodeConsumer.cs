@@ -32,7 +32,8 @@ public sealed class ComputeNodeConsumer(ComputeNode node, ComputeQueues queues, 
             log.LogWarning(e, "Build of {ServerId} failed on {Host}", m.ServerId, node.Name);
             await node.Driver.Destroy(m.ServerId, ct);
             await Report(context, new InstanceBuildFailed(m.ServerId, m.Request, node.Name,
-                e is HypervisorError ? e.Message : "Build of instance failed on the compute host.", e.GetType().Name + ": " + e.Message));
+                e is HypervisorError ? e.Message : "Build of instance failed on the compute host.", e.GetType().Name + ": " + e.Message,
+                Retryable: e is not HypervisorError { Retryable: false }));
         }
     }
 

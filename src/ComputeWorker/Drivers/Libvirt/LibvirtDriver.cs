@@ -90,7 +90,7 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         catch (Exception e) when (e is ImageRefusedException or FlavorDiskTooSmallException or QemuImgException
                                       or HttpRequestException or IOException)
         {
-            throw new HypervisorError(e.Message);
+            throw new HypervisorError(e.Message, retryable: e is not (ImageRefusedException or FlavorDiskTooSmallException));
         }
 
         var xml = DomainXml.Build(new DomainSpec(
