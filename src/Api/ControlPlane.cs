@@ -2,6 +2,7 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Mediator;
 using Microsoft.AspNetCore.WebUtilities;
+using Nova.Api.Audit;
 using Nova.Api.Flavors;
 using Nova.Api.Hosts;
 using Nova.Api.Http;
@@ -71,6 +72,7 @@ public static class ControlPlane
         var api = app.MapGroup("/v2.1");
         api.MapServers();
         api.MapInstanceActions();
+        api.MapServerHistory();
         api.MapFlavors();
         api.MapImages();
         api.MapQuotas();

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Marten;
+using Mediator;
+using Nova.Api.Http;
+using Nova.Api.Servers;
+using Nova.Commands.Requests;
+using Nova.Domain.Servers;
+using Nova.Projections.InstanceActions;
+using IMediator = Mediator.IMediator;
+
+namespace Nova.Api.Audit;
+
+/// <summary>One event of a server's history, as an auditor reads it.</summary>
+public sealed record HistoryEntry(
+    long Sequence, long Version, DateTimeOffset Timestamp, string Type, object Data,
+    string? UserId, string? ProjectId, string? RequestId);
+
+/// <summary>A server's events in order, from <paramref name="AfterVersion"/> (exclusive), at most <paramref name="Limit"/>.</summary>
+public sealed record GetServerHistory(Guid ServerId, long AfterVersion, int Limit) : IQuery<IReadOnlyList<HistoryEntry>>;
+
+public sealed class ServerHistoryQueries(IQuerySession session, Caller caller) : IQueryHandler<GetServerHistory, IReadOnlyList<HistoryEntry>>
+{
+    public async ValueTask<IReadOnlyList<HistoryEntry>> Handle(GetServerHistory query, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(query.ServerId, token: ct);
+        // Owner or admin only; a deleted server's history stays readable (auditors need it most then).
+        if (events.Count == 0 || events[0].Data is not ServerCreateRequested created
+            || (!caller.IsAdmin && created.ProjectId != caller.ProjectId))
+            throw new ServerNotFound(query.ServerId);
+        return events.Where(e => e.Version > query.AfterVersion).Take(query.Limit)
+            .Select(e => new HistoryEntry(e.Sequence, e.Version, e.Timestamp, e.EventTypeName, e.Data,
+                e.GetHeader(EventHeaders.UserId)?.ToString(), e.GetHeader(EventHeaders.ProjectId)?.ToString(), e.CorrelationId))
+            .ToList();
+    }
+}
+
+/// <summary>
+/// GET /v2.1/servers/{id}/events: the complete, ordered event history of one server (a native
+/// extension beyond Nova), paged by stream version with <c>after</c> and <c>limit</c>.
+/// </summary>
+public static class ServerHistoryEndpoints
+{
+    private const int MaxLimit = 1000;
+
+    public static void MapServerHistory(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/servers/{id}/events", async (string id, HttpContext http, IMediator mediator) =>
+        {
+            var q = http.Request.Query;
+            var after = q["after"].ToString() is { Length: > 0 } a
+                ? long.TryParse(a, out var v) && v >= 0 ? v : throw NovaError.BadRequest($"Invalid input for query parameters after. Value: {a}.")
+                : 0;
+            var limit = ServerEndpoints.Limit(q) ?? MaxLimit;
+            var entries = await mediator.Send(new GetServerHistory(ServerEndpoints.ParseId(id), after, Math.Clamp(limit, 1, MaxLimit)));
+            var body = new Dictionary<string, object?>
+            {
+                ["events"] = entries.Select(e => new Dictionary<string, object?>
+                {
+                    ["sequence"] = e.Sequence,
+                    ["version"] = e.Version,
+                    ["timestamp"] = e.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ"),
+                    ["type"] = e.Type,
+                    ["data"] = JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), NovaJson.Options),
+                    ["user_id"] = e.UserId,
+                    ["project_id"] = e.ProjectId,
+                    ["request_id"] = e.RequestId,
+                }).ToList(),
+            };
+            if (entries.Count == Math.Clamp(limit, 1, MaxLimit))
+                body["events_links"] = new[] { new { rel = "next", href = $"{Links.Root(http)}/v2.1/servers/{id}/events?after={entries[^1].Version}&limit={limit}" } };
+            return NovaJson.Json(body);
+        });
+    }
+}
