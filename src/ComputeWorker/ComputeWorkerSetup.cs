@@ -2,12 +2,13 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Nova.ComputeWorker.Drivers;
 using Nova.ComputeWorker.Drivers.Fake;
 using Nova.ComputeWorker.Drivers.Libvirt;
+using Nova.ComputeWorker.Drivers;
 using Nova.ComputeWorker.Images;
 using Nova.ComputeWorker.Instances;
 using Nova.ComputeWorker.Reporting;
+using Nova.DiskImages;
 using Nova.Domain.Compute;
 
 namespace Nova.ComputeWorker;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Nova.ComputeWorker.Images.Tests.Support;
+using Nova.DiskImages;
 using static Nova.ComputeWorker.Images.Tests.Support.TestImages;
 
 namespace Nova.ComputeWorker.Images.Tests;

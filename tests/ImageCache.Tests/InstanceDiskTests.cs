@@ -1,4 +1,5 @@
 using Nova.ComputeWorker.Images.Tests.Support;
+using Nova.DiskImages;
 using static Nova.ComputeWorker.Images.Tests.Support.TestImages;
 
 namespace Nova.ComputeWorker.Images.Tests;

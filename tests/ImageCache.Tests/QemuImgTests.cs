@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Nova.ComputeWorker.Images.Tests.Support;
+using Nova.DiskImages;
 using static Nova.ComputeWorker.Images.Tests.Support.TestImages;
 
 namespace Nova.ComputeWorker.Images.Tests;

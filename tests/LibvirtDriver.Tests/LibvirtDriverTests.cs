@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using Nova.ComputeWorker.Drivers;
 using Nova.ComputeWorker.Drivers.Libvirt;
+using Nova.ComputeWorker.Drivers;
 using Nova.ComputeWorker.Images;
+using Nova.DiskImages;
 using Nova.Domain.Flavors;
 using Nova.Domain.Servers;
 using Nova.Libvirt;

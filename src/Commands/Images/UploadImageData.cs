@@ -4,6 +4,7 @@ using Marten;
 using Mediator;
 using Microsoft.Extensions.Configuration;
 using Nova.Commands.Requests;
+using Nova.DiskImages;
 using Nova.Projections.Images;
 
 namespace Nova.Commands.Images;
@@ -55,9 +56,8 @@ public sealed class UploadImageDataHandler(IDocumentStore store, Caller caller, 
                 throw new InvalidRequest($"Checksum verification failed: declared md5 {declaredMd5}, received data has {md5}.");
             if (image.ExpectedHashValue is { } expected && expected != sha256)
                 throw new InvalidRequest($"Checksum verification failed: declared sha256 {expected}, received data has {sha256}.");
-            var info = await QemuImageInfo.Probe(partial, ct)
-                       ?? throw new InvalidRequest($"Image data is not a valid {image.DiskFormat} image.");
-            if (info.RefusalFor(image.DiskFormat) is { } refusal) throw new InvalidRequest(refusal);
+            var info = await Inspect(partial, image.DiskFormat, ct);
+            if (info.RefusalFor(image.DiskFormat) is { } refusal) throw new InvalidRequest($"Image data refused: {refusal.Detail}.");
 
             File.Move(partial, final, overwrite: true);
             placed = true;
@@ -98,6 +98,19 @@ public sealed class UploadImageDataHandler(IDocumentStore store, Caller caller, 
     }
 
     /// <summary>Copies the body to disk in 1 MiB chunks, hashing as it goes; never holds the image in memory.</summary>
+    /// <summary>qemu-img's view of the data, probing the format rather than trusting the declared one.</summary>
+    private static async Task<QemuImageInfo> Inspect(string path, string declaredFormat, CancellationToken ct)
+    {
+        try
+        {
+            return await new QemuImg().Info(path, ct);
+        }
+        catch (Exception e) when (e is QemuImgException { TimedOut: false } or FormatException)
+        {
+            throw new InvalidRequest($"Image data is not a valid {declaredFormat} image.");
+        }
+    }
+
     private async Task<(long Size, string Md5, string Sha256)> Receive(Stream data, string partial, CancellationToken ct)
     {
         var cap = config.GetValue<long?>("Nova:Images:MaxSizeBytes") ?? DefaultMaxSize;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Nova.DiskImages;
 
 namespace Nova.ComputeWorker.Images;
 
@@ -397,20 +398,8 @@ public sealed class ImageCache
             throw new ImageRefusedException(image.Id, ImageRefusal.NotAnImage, e.Message);
         }
 
-        if (info.HasBackingFile)
-            throw new ImageRefusedException(image.Id, ImageRefusal.BackingFile, $"backing file '{info.BackingFilename}'");
-        if (info.DataFile is not null)
-            throw new ImageRefusedException(image.Id, ImageRefusal.DataFile, $"external data file '{info.DataFile}'");
-        // qemu-img calls anything it cannot recognise raw: declared qcow2 and seen as raw means "not an image".
-        if (info.Format == "raw" && image.DiskFormat != "raw")
-            throw new ImageRefusedException(image.Id, ImageRefusal.NotAnImage, $"the data is not a {image.DiskFormat} image");
-        if (info.Format != image.DiskFormat)
-            throw new ImageRefusedException(image.Id, ImageRefusal.FormatMismatch,
-                $"declared {image.DiskFormat}, but qemu-img detects {info.Format}");
-        if (info.Encrypted)
-            throw new ImageRefusedException(image.Id, ImageRefusal.Encrypted, "the image is encrypted");
-        if (info.VirtualSize <= 0)
-            throw new ImageRefusedException(image.Id, ImageRefusal.NotAnImage, "the image is empty");
+        if (info.RefusalFor(image.DiskFormat) is { } refusal)
+            throw new ImageRefusedException(image.Id, refusal.Reason, refusal.Detail);
         return info;
     }
 

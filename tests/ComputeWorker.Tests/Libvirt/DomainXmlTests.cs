@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Nova.ComputeWorker.Drivers.Libvirt;
 using Nova.ComputeWorker.Images;
+using Nova.DiskImages;
 
 namespace Nova.ComputeWorker.Tests.Libvirt;
 

@@ -1,3 +1,4 @@
+using Nova.DiskImages;
 namespace Nova.ComputeWorker.Images.Tests.Support;
 
 /// <summary>

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Nova.ComputeWorker.Images;
+using Nova.DiskImages;
 using Nova.Domain.Hosts;
 using Nova.Domain.Servers;
 using Nova.Libvirt;

@@ -1,4 +1,4 @@
-namespace Nova.ComputeWorker.Images;
+namespace Nova.DiskImages;
 
 /// <summary>qemu-img exited non-zero or ran out of time; carries what it wrote to stderr.</summary>
 public sealed class QemuImgException(IReadOnlyList<string> arguments, int? exitCode, string standardError, string reason)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Nova.ComputeWorker.Images;
+namespace Nova.DiskImages;
 
 /// <summary>
 /// The real <c>qemu-img</c> binary, run with an argument list (no shell), a time limit and cancellation.

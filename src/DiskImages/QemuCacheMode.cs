@@ -1,4 +1,4 @@
-namespace Nova.ComputeWorker.Images;
+namespace Nova.DiskImages;
 
 /// <summary>
 /// qemu-img cache modes this host uses. <c>writethrough</c> is deliberately absent: both modes here flush
