@@ -38,6 +38,7 @@ public sealed class LibvirtDriverTests : IAsyncLifetime
             ImageServiceUrl = images.Url,
             ApiToken = "test-token",
             ShutdownTimeoutSeconds = 2,
+            SoftRebootTimeoutSeconds = 2,
         };
         driver = new LibvirtDriver(options, new ImageCache(options.InstancesPath, new QemuImg()),
             new ImageService(new HttpClient(), options.ImageServiceUrl, options.ApiToken));
@@ -109,6 +110,23 @@ public sealed class LibvirtDriverTests : IAsyncLifetime
         Assert.DoesNotContain(id, driver.ListInstances());
         Assert.False(Directory.Exists(driver.InstanceDirectory(id)));
     }
+
+    [Fact]
+    public async Task A_soft_reboot_the_guest_ignores_falls_back_to_a_hard_reboot()
+    {
+        var id = await Spawn();
+        var before = QemuProcessId(id);
+
+        // No OS answers the ACPI shutdown: after the soft reboot's wait the domain is restarted hard.
+        await driver.Reboot(id, RebootType.Soft, CancellationToken.None);
+
+        Assert.Equal(PowerState.Running, driver.GetPowerState(id));
+        Assert.NotEqual(before, QemuProcessId(id));
+    }
+
+    /// <summary>The QEMU process libvirt runs the domain in: a new one after every real (re)start.</summary>
+    private static int QemuProcessId(Guid id) =>
+        int.Parse(File.ReadAllText($"/run/libvirt/qemu/{DomainXml.NameOf(id)}.pid").Trim());
 
     [Fact]
     public async Task Destroying_an_absent_instance_does_nothing()

@@ -135,11 +135,34 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         using var domain = Required(serverId);
         if (type == RebootType.Soft && Libvirt(domain.GetState) is DomainState.Running)
         {
-            await Task.Run(() => Libvirt(() => domain.Reboot(RebootMethod.AcpiPowerButton)), ct);
-            return;
+            if (await SoftReboot(domain, serverId, ct)) return;
+            log.LogInformation("Instance {ServerId} did not shut down within {Seconds} s of a soft reboot; rebooting it hard",
+                serverId, options.SoftRebootTimeoutSeconds);
         }
         await Task.Run(() => DestroyIfActive(domain), ct);
         await Start(domain, ct);
+    }
+
+    /// <summary>
+    /// Nova's soft reboot: an ACPI shutdown, then a fresh start once the guest is off. Asking the guest to
+    /// reboot itself (virDomainReboot) could not tell a guest that ignores it from one that obeys, so a
+    /// hung guest would never be rebooted; a shutdown that does not finish in time is the caller's cue to go hard.
+    /// </summary>
+    private async Task<bool> SoftReboot(LibvirtDomain domain, Guid serverId, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Run(() => Libvirt(domain.Shutdown), ct);
+        }
+        catch (HypervisorError e)
+        {
+            log.LogInformation("Soft reboot of {ServerId} refused: {Error}", serverId, e.Message);
+            return false;
+        }
+        if (!await WaitFor(domain, DomainState.Shutoff, TimeSpan.FromSeconds(options.SoftRebootTimeoutSeconds), ct))
+            return false;
+        await Start(domain, ct);
+        return true;
     }
 
     public async Task Destroy(Guid serverId, CancellationToken ct)

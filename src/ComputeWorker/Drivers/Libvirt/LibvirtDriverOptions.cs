@@ -13,6 +13,8 @@ public sealed class LibvirtDriverOptions
     public string ApiToken { get; set; } = "admin:admin";
     /// <summary>How long a graceful shutdown may take before the instance is powered off hard (Nova's <c>shutdown_timeout</c>).</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 60;
+    /// <summary>How long a soft reboot waits for the guest to shut down before rebooting it hard (Nova's <c>wait_soft_reboot_seconds</c>).</summary>
+    public int SoftRebootTimeoutSeconds { get; set; } = 120;
     /// <summary>How long a started domain may take to report RUNNING.</summary>
     public int StartTimeoutSeconds { get; set; } = 60;
     /// <summary>Cached base images unused for longer than this are removed (Nova's <c>remove_unused_original_minimum_age_seconds</c>).</summary>
