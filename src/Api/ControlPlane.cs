@@ -80,6 +80,7 @@ public static class ControlPlane
         api.MapComputeServices();
         api.MapHypervisors();
         api.MapAvailabilityZones();
+        api.MapHostAggregates();
         // Anything else under /v2.1 is Nova's 404 shape, not an empty body.
         api.MapFallback((HttpContext http) => throw NovaError.NotFound($"The resource could not be found: {http.Request.Path}"));
         return app;

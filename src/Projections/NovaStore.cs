@@ -48,6 +48,7 @@ public static class NovaStore
         opts.Schema.For<ServerView>().Duplicate(x => x.ProjectId).Duplicate(x => x.CreatedAt).Duplicate(x => x.Deleted);
         opts.Schema.For<InstanceActionLog>().Duplicate(x => x.ProjectId);
         opts.Schema.For<ComputeService>();
+        opts.Schema.For<HostAggregateRecord>().UseOptimisticConcurrency(true);
         opts.Schema.For<FlavorRecord>();
         opts.Schema.For<ImageRecord>();
         opts.Schema.For<QuotaSetRecord>();

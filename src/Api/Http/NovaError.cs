@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Nova.Commands.Images;
 using Nova.Commands.Requests;
+using Nova.Domain.HostAggregates;
 using Nova.Domain.Hosts;
 using Nova.Domain.Quotas;
 using Nova.Domain.ServerGroups;
@@ -63,6 +64,9 @@ public sealed class NovaErrorMiddleware(RequestDelegate next, ILogger<NovaErrorM
                 ServerNotFound n => (404, n.Message),
                 HostNotFound n => (404, n.Message),
                 HostInUse c => (409, c.Message),
+                HostAggregateConflict c => (409, c.Message),
+                HostAggregateNotFound n => (404, n.Message),
+                InvalidHostAggregateAction a => (400, a.Message),
                 QuotaExceeded q => (403, q.Message),
                 ServerGroupFull q => (403, q.Message),
                 ServerGroupNotFound n => (404, n.Message),

@@ -41,7 +41,8 @@ public static class ServerJson
         body["key_name"] = null;
         body["config_drive"] = "";
         body["OS-DCF:diskConfig"] = "MANUAL";
-        body["OS-EXT-AZ:availability_zone"] = s.Host is null ? "" : "nova";
+        // The zone of the host it was placed on; before placement the zone asked for (Nova's instance.availability_zone).
+        body["OS-EXT-AZ:availability_zone"] = s.State?.HostZone ?? s.State?.AvailabilityZone ?? (s.Host is null ? "" : "nova");
         body["OS-EXT-STS:vm_state"] = s.VmState;
         body["OS-EXT-STS:task_state"] = s.TaskState;
         body["OS-EXT-STS:power_state"] = s.PowerState;

@@ -11,19 +11,24 @@ namespace Nova.Commands.Hosts;
 /// </summary>
 public static class HostClaims
 {
-    /// <summary>Returns false when the claim does not fit (someone else took the resources).</summary>
-    public static async Task<bool> TryClaim(IDocumentSession session, string host, Guid serverId, HostResources request, CancellationToken ct)
+    /// <summary>
+    /// The host as locked for this transaction, with the claim appended; null when the claim does not fit
+    /// (someone else took the resources) or the host left the requested <paramref name="zone"/> meanwhile.
+    /// </summary>
+    public static async Task<ComputeHost?> TryClaim(IDocumentSession session, string host, Guid serverId, HostResources request,
+        CancellationToken ct, string? zone = null)
     {
         var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
+        if (zone is not null && stream.Aggregate?.AvailabilityZone != zone) return null;
         try
         {
             var events = ComputeHostDecider.Decide(new ComputeHostCommand.Claim(serverId, request), stream.Aggregate);
             stream.AppendMany(events);
-            return true;
+            return stream.Aggregate;
         }
         catch (InsufficientHostResources)
         {
-            return false;
+            return null;
         }
     }
 

@@ -28,8 +28,19 @@ public static class HostStreams
         stream.AppendMany(events);
         var decided = events.Aggregate(state, ComputeHost.Evolve);
         await MirrorSwitches(session, decided, ct);
+        if (decided.Deleted) await LeaveAggregates(session, decided.Name, ct);
         await session.SaveChangesAsync(ct);
         return decided;
+    }
+
+    /// <summary>As in Nova, a deleted compute service's host leaves its aggregates (a host that comes back joins none).</summary>
+    private static async Task LeaveAggregates(IDocumentSession session, string host, CancellationToken ct)
+    {
+        foreach (var aggregate in await session.Query<HostAggregateRecord>().Where(a => a.Hosts.Contains(host)).ToListAsync(ct))
+        {
+            aggregate.Hosts.Remove(host);
+            session.Update(aggregate);
+        }
     }
 
     /// <summary>

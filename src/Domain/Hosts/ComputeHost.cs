@@ -39,13 +39,19 @@ public sealed record ComputeServiceForcedDown(Guid HostId, bool ForcedDown) : IC
 /// <summary>An operator removed a dead host. A later report registers it anew.</summary>
 public sealed record ComputeServiceDeleted(Guid HostId) : IComputeHostEvent;
 
+/// <summary>
+/// The host joined or left a host aggregate that names an availability zone: <paramref name="Zone"/> overrides the
+/// zone the host reports; null returns it to that zone (Nova: an aggregate's zone wins over the default).
+/// </summary>
+public sealed record ComputeHostZoneAssigned(Guid HostId, string? Zone) : IComputeHostEvent;
+
 public static class ComputeHostEventTypes
 {
     public static readonly IReadOnlyList<Type> All =
     [
         typeof(ComputeHostRegistered), typeof(ComputeHostReconfigured), typeof(ResourcesClaimed), typeof(ClaimReleased),
         typeof(BuildFailuresCleared), typeof(ComputeServiceDisabled), typeof(ComputeServiceEnabled),
-        typeof(ComputeServiceForcedDown), typeof(ComputeServiceDeleted),
+        typeof(ComputeServiceForcedDown), typeof(ComputeServiceDeleted), typeof(ComputeHostZoneAssigned),
     ];
 }
 
@@ -57,18 +63,28 @@ public static class ComputeHostEventTypes
 public sealed record ComputeHost(
     Guid Id, string Name, HostResources Inventory, HostResources Capacity, string HypervisorType, string HypervisorVersion,
     string AvailabilityZone, IReadOnlyDictionary<Guid, HostResources> Claims,
-    bool Enabled = true, string? DisabledReason = null, bool ForcedDown = false, int RecentBuildFailures = 0, bool Deleted = false)
+    bool Enabled = true, string? DisabledReason = null, bool ForcedDown = false, int RecentBuildFailures = 0, bool Deleted = false,
+    string? ReportedZone = null, string? AggregateZone = null)
 {
+    /// <summary>The zone the host's own configuration names; <see cref="AvailabilityZone"/> is the one in force.</summary>
+    public string ZoneReported => ReportedZone ?? AvailabilityZone;
+
     public HostResources Used => Claims.Values.Aggregate(HostResources.None, (sum, r) => sum.Add(r));
     public HostResources Free => Capacity.Subtract(Used);
 
     public static ComputeHost Evolve(ComputeHost? state, object @event) => @event switch
     {
         ComputeHostRegistered e => new ComputeHost(e.HostId, e.Name, e.Inventory, e.Capacity, e.HypervisorType,
-            e.HypervisorVersion, e.AvailabilityZone, state?.Claims ?? new Dictionary<Guid, HostResources>()),
+            e.HypervisorVersion, e.AvailabilityZone, state?.Claims ?? new Dictionary<Guid, HostResources>(),
+            ReportedZone: e.AvailabilityZone),
         ComputeHostReconfigured e => Require(state) with
         {
-            Inventory = e.Inventory, Capacity = e.Capacity, AvailabilityZone = e.AvailabilityZone,
+            Inventory = e.Inventory, Capacity = e.Capacity, ReportedZone = e.AvailabilityZone,
+            AvailabilityZone = Require(state).AggregateZone ?? e.AvailabilityZone,
+        },
+        ComputeHostZoneAssigned e => Require(state) with
+        {
+            AggregateZone = e.Zone, AvailabilityZone = e.Zone ?? Require(state).ZoneReported,
         },
         ResourcesClaimed e => Require(state) with
         {
@@ -109,6 +125,8 @@ public abstract record ComputeHostCommand
     public sealed record Enable : ComputeHostCommand;
     public sealed record ForceDown(bool ForcedDown) : ComputeHostCommand;
     public sealed record Delete : ComputeHostCommand;
+    /// <summary>The zone the host's aggregates give it, or null when none of them names one.</summary>
+    public sealed record AssignZone(string? Zone) : ComputeHostCommand;
 }
 
 /// <summary>The request does not fit on the host any more (another claim got there first), or the host takes no builds.</summary>
@@ -128,7 +146,7 @@ public static class ComputeHostDecider
             [new ComputeHostRegistered(ComputeHostId.From(r.Name), r.Name, r.Inventory, r.Capacity, r.HypervisorType,
                 r.HypervisorVersion, r.AvailabilityZone)],
         ComputeHostCommand.Report r when state.Capacity != r.Capacity || state.Inventory != r.Inventory
-                                         || state.AvailabilityZone != r.AvailabilityZone =>
+                                         || state.ZoneReported != r.AvailabilityZone =>
             [new ComputeHostReconfigured(state.Id, r.Inventory, r.Capacity, r.AvailabilityZone)],
         ComputeHostCommand.Report => [],
 
@@ -157,6 +175,8 @@ public static class ComputeHostDecider
         ComputeHostCommand.ForceDown => [],
         ComputeHostCommand.Delete when state.Claims.Count > 0 => throw new HostInUse(state.Name, state.Claims.Count),
         ComputeHostCommand.Delete => [new ComputeServiceDeleted(state.Id)],
+        ComputeHostCommand.AssignZone z when state.AggregateZone != z.Zone => [new ComputeHostZoneAssigned(state.Id, z.Zone)],
+        ComputeHostCommand.AssignZone => [],
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 }

@@ -27,7 +27,8 @@ public sealed record Server(
     int Attempts = 0,
     IReadOnlyList<string>? TriedHosts = null,
     IReadOnlyList<string>? Alternates = null,
-    CreateBatch? Batch = null)
+    CreateBatch? Batch = null,
+    string? HostZone = null)
 {
     /// <summary>Builds a server gets before it goes to error (Nova's max_attempts).</summary>
     public const int MaxBuildAttempts = 3;
@@ -50,10 +51,10 @@ public sealed record Server(
         {
             ServerScheduled e => state with
             {
-                Host = e.Host, Attempts = state.Attempts + 1, Alternates = e.Alternates ?? [],
+                Host = e.Host, HostZone = e.Zone, Attempts = state.Attempts + 1, Alternates = e.Alternates ?? [],
                 TriedHosts = [.. state.HostsTried, e.Host],
             },
-            ServerRescheduled e => state with { Host = null, TaskState = Servers.TaskState.Scheduling, Fault = e.Fault },
+            ServerRescheduled e => state with { Host = null, HostZone = null, TaskState = Servers.TaskState.Scheduling, Fault = e.Fault },
             ServerSchedulingFailed e => state with { VmState = VmState.Error, TaskState = null, Fault = e.Fault },
             ServerBuildStepStarted e => state with { Host = e.Host, TaskState = e.Step },
             ServerBuilt e => state with

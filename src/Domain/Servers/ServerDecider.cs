@@ -22,7 +22,7 @@ public abstract record ServerCommand
     public sealed record Delete(Requester By, bool HostIsUp, DateTimeOffset Now) : ServerCommand;
 
     // Scheduler results
-    public sealed record RecordScheduled(string Host, IReadOnlyList<string>? Alternates = null) : ServerCommand;
+    public sealed record RecordScheduled(string Host, IReadOnlyList<string>? Alternates = null, string? Zone = null) : ServerCommand;
     public sealed record RecordSchedulingFailed(ServerFault Fault) : ServerCommand;
 
     // Host reports: idempotent, and ignored when the server has moved on (a redelivery or a stale report)
@@ -81,7 +81,7 @@ public static class ServerDecider
 
             ServerCommand.RecordScheduled c =>
                 state.VmState == VmState.Building && state.TaskState == TaskState.Scheduling && state.Host is null
-                    ? [new ServerScheduled(id, c.Host, c.Alternates ?? [])] : Nothing,
+                    ? [new ServerScheduled(id, c.Host, c.Alternates ?? [], c.Zone)] : Nothing,
             ServerCommand.RecordSchedulingFailed c =>
                 state.VmState == VmState.Building && state.TaskState == TaskState.Scheduling && state.Host is null
                     ? [new ServerSchedulingFailed(id, c.Fault)] : Nothing,

@@ -34,7 +34,8 @@ public sealed record ServerCreateRequested(
 public sealed record CreateBatch(int Index, int Size, int MinCount);
 
 /// <summary>The scheduler chose a host (and claimed on it); <see cref="Alternates"/> are next in line if the build fails there.</summary>
-public sealed record ServerScheduled(Guid ServerId, string Host, IReadOnlyList<string>? Alternates = null) : IServerEvent;
+/// <param name="Zone">The availability zone of <paramref name="Host"/> when it was chosen: the server's zone from then on.</param>
+public sealed record ServerScheduled(Guid ServerId, string Host, IReadOnlyList<string>? Alternates = null, string? Zone = null) : IServerEvent;
 
 /// <summary>The build failed on <see cref="FailedHost"/> (its claim released): back to scheduling, for an alternate.</summary>
 public sealed record ServerRescheduled(Guid ServerId, string FailedHost, ServerFault Fault) : IServerEvent;

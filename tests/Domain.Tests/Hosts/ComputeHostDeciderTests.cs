@@ -272,4 +272,40 @@ public class ComputeHostDeciderTests
         _ = ComputeHost.Evolve(before, new ClaimReleased(HostId, Server1, Small));
         Assert.Equal([Server1], before.Claims.Keys);
     }
+
+    // ---- zone from host aggregates ---------------------------------------------------------------
+
+    [Fact]
+    public void An_aggregate_zone_overrides_the_reported_zone_and_survives_reports()
+    {
+        var host = Given(Registered(), new ComputeHostZoneAssigned(HostId, "az1")).State!;
+        Assert.Equal("az1", host.AvailabilityZone);
+
+        // The host keeps reporting its configured zone "nova": nothing to record, the aggregate's zone stays.
+        Given(Registered(), new ComputeHostZoneAssigned(HostId, "az1"))
+            .When(new ComputeHostCommand.Report(Name, Capacity, Capacity, "QEMU", "8002000", "nova"))
+            .ThenNothing();
+    }
+
+    [Fact]
+    public void A_reconfigured_zone_waits_behind_the_aggregate_zone_and_takes_over_when_it_goes()
+    {
+        var host = Given(Registered(), new ComputeHostZoneAssigned(HostId, "az1"),
+            new ComputeHostReconfigured(HostId, Capacity, Capacity, "east")).State!;
+        Assert.Equal("az1", host.AvailabilityZone);
+
+        var released = ComputeHost.Evolve(host, new ComputeHostZoneAssigned(HostId, null));
+        Assert.Equal("east", released.AvailabilityZone);
+    }
+
+    [Fact]
+    public void Assigning_the_zone_the_host_already_has_records_nothing()
+    {
+        Given(Registered(), new ComputeHostZoneAssigned(HostId, "az1"))
+            .When(new ComputeHostCommand.AssignZone("az1"))
+            .ThenNothing();
+        Given(Registered())
+            .When(new ComputeHostCommand.AssignZone("az1"))
+            .Then(new ComputeHostZoneAssigned(HostId, "az1"));
+    }
 }

@@ -45,10 +45,11 @@ public sealed class ScheduleServerHandler(
             var host = ranked[i];
             var placed = PlaceInGroup(group?.Aggregate, serverId, host);
             if (placed is null) continue;
-            if (!await HostClaims.TryClaim(session, host, serverId, server.Flavor.Resources, ct)) continue;
+            if (await HostClaims.TryClaim(session, host, serverId, server.Flavor.Resources, ct, server.AvailabilityZone) is not { } claimed)
+                continue;
             group?.AppendMany(placed);
             var alternates = ranked.Skip(i + 1).Take(options.Alternates).ToList();
-            stream.AppendMany(ServerDecider.Decide(new ServerCommand.RecordScheduled(host, alternates), server));
+            stream.AppendMany(ServerDecider.Decide(new ServerCommand.RecordScheduled(host, alternates, claimed.AvailabilityZone), server));
             // Claim and choice commit together: a lost race on either rolls both back and we choose again.
             await session.SaveChangesAsync(ct);
             return host;
@@ -100,7 +101,7 @@ public sealed class ScheduleServerHandler(
         var groupState = group?.Aggregate;
         var hostStreams = new Dictionary<string, JasperFx.Events.IEventStream<ComputeHost>>();
         var hostStates = new Dictionary<string, ComputeHost?>();
-        var placements = new List<(JasperFx.Events.IEventStream<Server> Server, string Host, List<string> Alternates)>();
+        var placements = new List<(JasperFx.Events.IEventStream<Server> Server, string Host, List<string> Alternates, string Zone)>();
         foreach (var server in servers)
         {
             var wanted = server.Aggregate!.Flavor.Resources;
@@ -118,6 +119,8 @@ public sealed class ScheduleServerHandler(
                     hostStreams[host] = hostStream;
                     hostStates[host] = hostStream.Aggregate;
                 }
+                // The zone is checked again on the locked host: an aggregate may have moved it since the ranking.
+                if (server.Aggregate.AvailabilityZone is { } zone && hostStates[host]?.AvailabilityZone != zone) continue;
                 IReadOnlyList<object> claim;
                 try
                 {
@@ -133,7 +136,7 @@ public sealed class ScheduleServerHandler(
                 var state = claim.Aggregate(hostStates[host], (h, e) => ComputeHost.Evolve(h, e));
                 hostStates[host] = state;
                 candidates[host] = candidates[host] with { Used = state!.Used };
-                placements.Add((server, host, ranked.Skip(i + 1).Take(options.Alternates).ToList()));
+                placements.Add((server, host, ranked.Skip(i + 1).Take(options.Alternates).ToList(), state.AvailabilityZone));
                 break;
             }
         }
@@ -158,7 +161,7 @@ public sealed class ScheduleServerHandler(
         var placed = placements.ToDictionary(p => p.Server.Id);
         foreach (var server in servers)
             server.AppendMany(placed.TryGetValue(server.Id, out var p)
-                ? ServerDecider.Decide(new ServerCommand.RecordScheduled(p.Host, p.Alternates), server.Aggregate)
+                ? ServerDecider.Decide(new ServerCommand.RecordScheduled(p.Host, p.Alternates, p.Zone), server.Aggregate)
                 : ServerDecider.Decide(new ServerCommand.RecordSchedulingFailed(new ServerFault(500, ServerFault.NoValidHost,
                     "No host had room left for this server of the request.")), server.Aggregate));
         await session.SaveChangesAsync(ct);

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using Mediator;
+using Nova.Api.Http;
+using Nova.Commands.HostAggregates;
+using Nova.Commands.Requests;
+using Nova.Domain.HostAggregates;
+using Nova.Projections.Hosts;
+using IMediator = Mediator.IMediator;
+
+namespace Nova.Api.Hosts;
+
+public sealed record ListHostAggregates : IQuery<IReadOnlyList<HostAggregateRecord>>;
+
+public sealed record GetHostAggregate(int Id) : IQuery<HostAggregateRecord>;
+
+public sealed class HostAggregateQueries(IQuerySession session, Caller caller) :
+    IQueryHandler<ListHostAggregates, IReadOnlyList<HostAggregateRecord>>, IQueryHandler<GetHostAggregate, HostAggregateRecord>
+{
+    public async ValueTask<IReadOnlyList<HostAggregateRecord>> Handle(ListHostAggregates query, CancellationToken ct)
+    {
+        caller.RequireAdmin($"{HostAggregateHandlers.Policy}:index");
+        return (await session.Query<HostAggregateRecord>().ToListAsync(ct)).OrderBy(a => a.Id).ToList();
+    }
+
+    public async ValueTask<HostAggregateRecord> Handle(GetHostAggregate query, CancellationToken ct)
+    {
+        caller.RequireAdmin($"{HostAggregateHandlers.Policy}:show");
+        return await session.LoadAsync<HostAggregateRecord>(query.Id, ct)
+               ?? throw new NotFound($"Aggregate {query.Id} could not be found.");
+    }
+}
+
+/// <summary>
+/// /v2.1/os-aggregates (admin): host aggregates, and through their <c>availability_zone</c> metadata the
+/// availability zones the scheduler and <c>os-availability-zone</c> see.
+/// </summary>
+public static class HostAggregateEndpoints
+{
+    public static void MapHostAggregates(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/os-aggregates", async (HttpContext http, IMediator m, CancellationToken ct) =>
+            NovaJson.Json(new { aggregates = (await m.Send(new ListHostAggregates(), ct)).Select(a => View(http, a)).ToList() }));
+        api.MapGet("/os-aggregates/{id}", async (string id, HttpContext http, IMediator m, CancellationToken ct) =>
+            NovaJson.Json(new { aggregate = View(http, await m.Send(new GetHostAggregate(ParseId(id)), ct)) }));
+        api.MapPost("/os-aggregates", async (HttpContext http, IMediator m, CancellationToken ct) =>
+        {
+            var body = NovaJson.RequireObject(await NovaJson.ReadObject(http.Request), "aggregate");
+            OnlyKeys(body, "aggregate", "name", "availability_zone");
+            var created = await m.Send(new CreateHostAggregate(
+                NovaJson.RequireString(body, "name"), NovaJson.OptionalString(body, "availability_zone")), ct);
+            return NovaJson.Json(new { aggregate = View(http, created, created: true) });
+        });
+        api.MapPut("/os-aggregates/{id}", async (string id, HttpContext http, IMediator m, CancellationToken ct) =>
+        {
+            var aggregateId = ParseId(id);
+            var body = NovaJson.RequireObject(await NovaJson.ReadObject(http.Request), "aggregate");
+            OnlyKeys(body, "aggregate", "name", "availability_zone");
+            var updated = await m.Send(new UpdateHostAggregate(aggregateId, NovaJson.OptionalString(body, "name"),
+                SetZone: body.ContainsKey("availability_zone"), NovaJson.OptionalString(body, "availability_zone")), ct);
+            return NovaJson.Json(new { aggregate = View(http, updated) });
+        });
+        api.MapDelete("/os-aggregates/{id}", async (string id, IMediator m, CancellationToken ct) =>
+        {
+            await m.Send(new DeleteHostAggregate(ParseId(id)), ct);
+            return Results.Ok();
+        });
+        api.MapPost("/os-aggregates/{id}/action", async (string id, HttpContext http, IMediator m, CancellationToken ct) =>
+        {
+            var aggregateId = ParseId(id);
+            var body = await NovaJson.ReadObject(http.Request);
+            if (body.Count != 1) throw NovaError.BadRequest("Invalid input for field/attribute action. Exactly one of add_host, remove_host, set_metadata is required.");
+            var (action, node) = body.First();
+            var args = node as JsonObject ?? throw NovaError.BadRequest($"Invalid input for field/attribute {action}. Value: {node?.ToJsonString() ?? "null"}. is not of type 'object'");
+            HostAggregateCommand change = action switch
+            {
+                "add_host" => new HostAggregateCommand.AddHost(HostArgument(args, action)),
+                "remove_host" => new HostAggregateCommand.RemoveHost(HostArgument(args, action)),
+                "set_metadata" => new HostAggregateCommand.SetMetadata(Metadata(args)),
+                _ => throw NovaError.BadRequest($"Invalid input for field/attribute action. Value: {action}. Unknown action."),
+            };
+            var changed = await m.Send(new ChangeHostAggregate(aggregateId, change), ct);
+            return NovaJson.Json(new { aggregate = View(http, changed) });
+        });
+    }
+
+    private static string HostArgument(JsonObject args, string action)
+    {
+        OnlyKeys(args, action, "host");
+        return NovaJson.RequireString(args, "host");
+    }
+
+    private static Dictionary<string, string?> Metadata(JsonObject args)
+    {
+        OnlyKeys(args, "set_metadata", "metadata");
+        var metadata = NovaJson.RequireObject(args, "metadata");
+        return metadata.ToDictionary(p => p.Key, p => p.Value switch
+        {
+            null => null,
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            var other => throw NovaError.BadRequest($"Invalid input for field/attribute metadata. Value: {other.ToJsonString()}. is not of type 'string', 'null'"),
+        });
+    }
+
+    private static void OnlyKeys(JsonObject body, string field, params string[] allowed)
+    {
+        if (body.Select(p => p.Key).FirstOrDefault(k => !allowed.Contains(k)) is { } extra)
+            throw NovaError.BadRequest($"Invalid input for field/attribute {field}. Value: {body.ToJsonString()}. Additional properties are not allowed ('{extra}' was unexpected)");
+    }
+
+    private static int ParseId(string id) =>
+        int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw NovaError.BadRequest($"Invalid input for field/attribute id. Value: {id}. '{id}' is not of type 'integer'");
+
+    /// <summary>Nova's aggregate body; a create answers without hosts and metadata, uuid from 2.41.</summary>
+    private static Dictionary<string, object?> View(HttpContext http, HostAggregateRecord a, bool created = false)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["availability_zone"] = a.Metadata.GetValueOrDefault(HostAggregate.ZoneKey),
+            ["created_at"] = NovaJson.UsageTime(a.CreatedAt),
+            ["deleted"] = false,
+            ["deleted_at"] = null,
+            ["id"] = a.Id,
+            ["name"] = a.Name,
+            ["updated_at"] = NovaJson.UsageTime(a.UpdatedAt),
+        };
+        if (!created)
+        {
+            body["hosts"] = a.Hosts;
+            body["metadata"] = a.Metadata;
+        }
+        if (MicroversionMiddleware.Of(http).AtLeast(41)) body["uuid"] = a.Uuid;
+        return body;
+    }
+}
