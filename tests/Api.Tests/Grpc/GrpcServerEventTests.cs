@@ -131,6 +131,47 @@ public sealed class GrpcServerEventTests(ControlPlaneStack stack)
     }
 
     [Fact]
+    public async Task An_event_that_commits_late_with_a_lower_sequence_is_streamed_in_order_not_skipped()
+    {
+        const string project = "grpc-watch-late";
+        using var grpc = stack.Grpc($"lee:{project}");
+        var late = await grpc.Create("late");
+        var early = await grpc.Create("early");
+        await grpc.WaitForStatus(late, "ACTIVE");
+        await grpc.WaitForStatus(early, "ACTIVE");
+        using var call = grpc.Events.Watch(new WatchRequest { ProjectId = project });
+        await Read(call, seen => seen.Count(e => e.Type == "server_built") == 2);
+
+        // One transaction takes its sequence number and stays open, while a later one commits.
+        await using var connection = stack.Store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var held = stack.Store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction)))
+        {
+            held.Events.Append(Guid.Parse(late), new Domain.Servers.ServerLocked(Guid.Parse(late), "owner", "committed late"));
+            await held.SaveChangesAsync();
+        }
+        await using (var session = stack.Store.LightweightSession())
+        {
+            session.Events.Append(Guid.Parse(early), new Domain.Servers.ServerLocked(Guid.Parse(early), "owner", "committed first"));
+            await session.SaveChangesAsync();
+        }
+        await using (var query = stack.Store.QuerySession())
+        {
+            var visible = await query.Events.QueryAllRawEvents().Where(e => e.EventTypeName == "server_locked").ToListAsync();
+            Assert.Equal(Guid.Parse(early), Assert.Single(visible).StreamId); // the held one is not committed yet
+        }
+        // Longer than the daemon's stale-gap threshold (200 ms): a feed that trusted max(seq), or gave up
+        // on a gap by the clock, would have sent the later event by now and skipped the held one for good.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await transaction.CommitAsync();
+
+        var locks = (await Read(call, seen => seen.Count(e => e.Type == "server_locked") == 2)).Where(e => e.Type == "server_locked").ToList();
+        Assert.Equal([late, early], locks.Select(e => e.ServerId));
+        Assert.True(locks[0].Sequence < locks[1].Sequence);
+    }
+
+    [Fact]
     public async Task A_watch_needs_a_scope_and_a_position_from_zero()
     {
         using var grpc = stack.Grpc("vic:grpc-watch-input");
