@@ -24,7 +24,11 @@ public static class GrpcApi
         services.AddGrpcReflection();
     }
 
-    /// <summary>REST on its URL(s) (HTTP/1.1 and HTTP/2), gRPC on <c>Nova:Grpc:Url</c> (HTTP/2 only, as h2c needs).</summary>
+    /// <summary>
+    /// REST on its URL(s), gRPC on <c>Nova:Grpc:Url</c>. Both are cleartext: REST speaks HTTP/1.1 (HTTP/2
+    /// beside it needs TLS to negotiate, which a proxy in front provides), gRPC speaks HTTP/2 only, which
+    /// is what lets clients use it without TLS (h2c with prior knowledge).
+    /// </summary>
     public static void ListenForRestAndGrpc(this ConfigureWebHostBuilder host, IConfiguration config, string restDefault)
     {
         var rest = config["urls"] is { Length: > 0 } urls ? urls
@@ -36,7 +40,7 @@ public static class GrpcApi
         host.ConfigureKestrel(kestrel =>
         {
             foreach (var url in rest.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                Listen(kestrel, url, HttpProtocols.Http1AndHttp2);
+                Listen(kestrel, url, HttpProtocols.Http1);
             Listen(kestrel, grpc, HttpProtocols.Http2);
         });
     }

@@ -29,5 +29,13 @@ public sealed class GrpcReflectionTests(ControlPlaneStack stack)
         var watch = events.Service.Single().Method.Single(m => m.Name == "Watch");
         Assert.True(watch.ServerStreaming);
         await call.RequestStream.CompleteAsync();
+
+        // grpcurl asks the v1 service first: it is there too.
+        var v1 = new global::Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(grpc.Channel.CreateCallInvoker());
+        using var v1Call = v1.ServerReflectionInfo(new global::Grpc.Core.Metadata { { "x-auth-token", "admin:admin" } });
+        await v1Call.RequestStream.WriteAsync(new global::Grpc.Reflection.V1.ServerReflectionRequest { ListServices = "" });
+        Assert.True(await v1Call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Contains("nova.compute.v1.Servers", v1Call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name));
+        await v1Call.RequestStream.CompleteAsync();
     }
 }
