@@ -77,6 +77,21 @@ public sealed class GrpcErrorTests(ControlPlaneStack stack)
     }
 
     [Fact]
+    public async Task An_exceeded_quota_is_resource_exhausted()
+    {
+        var (status, _) = await stack.Client("admin:admin").Send(HttpMethod.Put, "/v2.1/os-quota-sets/grpc-quota",
+            new { quota_set = new { instances = 1 } });
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var grpc = stack.Grpc("quinn:grpc-quota");
+        await grpc.Create("the-only-one");
+
+        var e = await GrpcCaller.Fails(() => grpc.Create("one-too-many"));
+        Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
+        Assert.Contains("Quota exceeded", e.Status.Detail);
+        Assert.Single((await grpc.Servers.ListServersAsync(new ListServersRequest())).Servers);
+    }
+
+    [Fact]
     public async Task No_token_is_unauthenticated()
     {
         using var anonymous = stack.Grpc(null);
