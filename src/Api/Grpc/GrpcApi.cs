@@ -39,6 +39,10 @@ public static class GrpcApi
         host.UseUrls();
         host.ConfigureKestrel(kestrel =>
         {
+            // A Watch can be silent for long: HTTP/2 pings keep idle streams alive through NATs and
+            // proxies, and tell a dead client from a quiet one.
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
             foreach (var url in rest.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 Listen(kestrel, url, HttpProtocols.Http1);
             Listen(kestrel, grpc, HttpProtocols.Http2);

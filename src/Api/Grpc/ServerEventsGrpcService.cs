@@ -10,7 +10,8 @@ using IMediator = Mediator.IMediator;
 namespace Nova.Api.Grpc;
 
 /// <summary>nova.compute.v1.ServerEvents: a server's history (GET /servers/{id}/events) and a live feed of it.</summary>
-public sealed class ServerEventsGrpcService(IMediator mediator, EventHighWaterMark marks) : ServerEvents.ServerEventsBase
+public sealed class ServerEventsGrpcService(IMediator mediator, EventHighWaterMark marks, IHostApplicationLifetime lifetime)
+    : ServerEvents.ServerEventsBase
 {
     private const int PageSize = 500;
 
@@ -28,7 +29,21 @@ public sealed class ServerEventsGrpcService(IMediator mediator, EventHighWaterMa
     /// </summary>
     public override async Task Watch(WatchRequest request, IServerStreamWriter<ServerEvent> stream, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
+        // A stopping control plane ends its watches at once (UNAVAILABLE: resume elsewhere or later),
+        // rather than holding its shutdown until the clients go away.
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await Follow(request, stream, watching.Token);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "The control plane is stopping: watch again from the last sequence received."));
+        }
+    }
+
+    private async Task Follow(WatchRequest request, IServerStreamWriter<ServerEvent> stream, CancellationToken ct)
+    {
         var scope = request.ScopeCase switch
         {
             WatchRequest.ScopeOneofCase.ServerId => new EventFeedScope(ServerEndpoints.ParseId(request.ServerId), null),
