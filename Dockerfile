@@ -8,5 +8,5 @@ RUN dotnet publish src/Api/Api.csproj -c Release -o /out/api \
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 COPY --from=build /out /app
 WORKDIR /app/api
-EXPOSE 8774
+EXPOSE 8774 8779
 ENTRYPOINT ["dotnet", "Nova.Api.dll"]

@@ -61,6 +61,8 @@ start_stack() {
   chmod 755 "$DATA"
   STACK_ENV=(NOVA_DATA="$DATA" NOVA_PG_PORT=$PG_PORT NOVA_RMQ_PORT=$RMQ_PORT NOVA_API_URL=$API_URL)
   [ -n "$FAKE_CAPACITY" ] && STACK_ENV+=(NOVA_FAKE_CAPACITY="$FAKE_CAPACITY")
+  # Its own gRPC port too, so the bench runs beside a run.sh stack (8779).
+  STACK_ENV+=(NOVA_GRPC_URL=${GRPC_URL:-http://127.0.0.1:8780})
   # Nova's default quota (10 instances, 20 cores) would refuse the 50-server scenarios: lift it, as the Nova runs did.
   STACK_ENV+=(Nova__Quota__Defaults__Instances=-1 Nova__Quota__Defaults__Cores=-1 Nova__Quota__Defaults__RamMb=-1)
   log "starting the stack: ${STACK_ENV[*]} bash scripts/run.sh (output in $DATA/run.log)"

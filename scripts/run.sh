@@ -6,6 +6,7 @@
 #   NOVA_FAKE_HOSTS=3                                  three fake hosts (fake-1 … fake-3)
 #   NOVA_FAKE_CAPACITY=vcpus=4,memory_mb=8192,disk_gb=200   size of each fake host
 #   NOVA_API_URL=http://127.0.0.1:8774                 where the API listens
+#   NOVA_GRPC_URL=http://127.0.0.1:8779                where the gRPC API listens (HTTP/2 cleartext)
 #   NOVA_COMPUTE_DRIVER=libvirt                        one real host (this machine) running QEMU guests through
 #                                                      libvirtd, started here when not running; instances and the
 #                                                      image cache in $NOVA_DATA/instances (NOVA_INSTANCES_PATH)
@@ -43,6 +44,7 @@ echo "building…"
 dotnet build Nova.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
 nova_connection_strings
 export Nova__Api__Url=${NOVA_API_URL:-http://127.0.0.1:8774}
+export Nova__Grpc__Url=${NOVA_GRPC_URL:-http://127.0.0.1:8779}
 export Nova__Images__Default=${NOVA_DEFAULT_IMAGE:-cirros-0.6.2-x86_64-disk}
 export Nova__Compute__FakeHosts=${NOVA_FAKE_HOSTS:-1}
 export Nova__Compute__Driver=$NOVA_COMPUTE_DRIVER
@@ -74,6 +76,7 @@ PIDS+=($!)
 for _ in $(seq 1 100); do curl -sf "$Nova__Api__Url/" >/dev/null && break; sleep 0.2; done
 if [ "$NOVA_COMPUTE_DRIVER" = libvirt ]; then hosts="libvirt host $(hostname)"; else hosts="$Nova__Compute__FakeHosts fake host(s)"; fi
 echo "control plane up at $Nova__Api__Url/v2.1 ($hosts); logs in $NOVA_DATA/logs"
+echo "gRPC (h2c) at $Nova__Grpc__Url: see docs/grpc.md"
 echo "try: openstack --os-auth-type admin_token --os-token admin:admin --os-endpoint $Nova__Api__Url/v2.1 server list"
 wait -n "${PIDS[@]}" || true
 echo "a control-plane process exited; see $NOVA_DATA/logs" >&2

@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.AspNetCore.WebUtilities;
 using Nova.Api.Audit;
 using Nova.Api.Flavors;
+using Nova.Api.Grpc;
 using Nova.Api.Hosts;
 using Nova.Api.Http;
 using Nova.Api.Images;
@@ -34,8 +35,7 @@ public static class ControlPlane
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         var config = builder.Configuration;
-        if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["ASPNETCORE_URLS"]))
-            builder.WebHost.UseUrls(config["Nova:Api:Url"] ?? DefaultUrl);
+        builder.WebHost.ListenForRestAndGrpc(config, DefaultUrl);
 
         var connection = config.GetConnectionString("Nova")
                          ?? throw new InvalidOperationException("ConnectionStrings:Nova is not configured");
@@ -57,18 +57,21 @@ public static class ControlPlane
         services.AddControlPlaneBus(config);
         services.AddSingleton(QuotaDefaults.From(config));
         services.AddHostedService<CatalogSeed>();
+        services.AddGrpcApi(config);
 
         var app = builder.Build();
         // Statuses the framework answers itself (405 for a wrong method, …) get Nova's body too.
         app.UseStatusCodePages(context => NovaError.Write(context.HttpContext, context.HttpContext.Response.StatusCode,
             ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode)));
         app.UseMiddleware<NovaErrorMiddleware>();
+        app.UseMiddleware<GrpcPortSeparation>();
         app.UseMiddleware<RequestIdentityMiddleware>();
         app.UseMiddleware<MicroversionMiddleware>();
         app.UseRouting();
         app.MapVersions();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapImageRegistry();
+        app.MapGrpcApi();
         var api = app.MapGroup("/v2.1");
         api.MapServers();
         api.MapInstanceActions();

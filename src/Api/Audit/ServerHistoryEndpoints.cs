@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JasperFx.Events;
 using Marten;
 using Mediator;
 using Nova.Api.Http;
@@ -13,10 +14,29 @@ namespace Nova.Api.Audit;
 /// <summary>One event of a server's history, as an auditor reads it.</summary>
 public sealed record HistoryEntry(
     long Sequence, long Version, DateTimeOffset Timestamp, string Type, object Data,
-    string? UserId, string? ProjectId, string? RequestId);
+    string? UserId, string? ProjectId, string? RequestId)
+{
+    public Guid ServerId { get; init; }
+
+    public static HistoryEntry From(IEvent e) =>
+        new(e.Sequence, e.Version, e.Timestamp, e.EventTypeName, e.Data,
+            e.GetHeader(EventHeaders.UserId)?.ToString(), e.GetHeader(EventHeaders.ProjectId)?.ToString(), e.CorrelationId)
+        {
+            ServerId = e.StreamId,
+        };
+}
 
 /// <summary>A server's events in order, from <paramref name="AfterVersion"/> (exclusive), at most <paramref name="Limit"/>.</summary>
-public sealed record GetServerHistory(Guid ServerId, long AfterVersion, int Limit) : IQuery<IReadOnlyList<HistoryEntry>>;
+public sealed record GetServerHistory(Guid ServerId, long AfterVersion, int Limit) : IQuery<IReadOnlyList<HistoryEntry>>, IValidated
+{
+    public const int MaxLimit = 1000;
+
+    public IEnumerable<string> Validate()
+    {
+        if (AfterVersion < 0) yield return $"Invalid input for query parameters after. Value: {AfterVersion}.";
+        if (Limit is < 1 or > MaxLimit) yield return $"Invalid input for query parameters limit. Value: {Limit}. Must be 1 to {MaxLimit}.";
+    }
+}
 
 public sealed class ServerHistoryQueries(IQuerySession session, Caller caller) : IQueryHandler<GetServerHistory, IReadOnlyList<HistoryEntry>>
 {
@@ -28,9 +48,7 @@ public sealed class ServerHistoryQueries(IQuerySession session, Caller caller) :
             || (!caller.IsAdmin && created.ProjectId != caller.ProjectId))
             throw new ServerNotFound(query.ServerId);
         return events.Where(e => e.Version > query.AfterVersion).Take(query.Limit)
-            .Select(e => new HistoryEntry(e.Sequence, e.Version, e.Timestamp, e.EventTypeName, e.Data,
-                e.GetHeader(EventHeaders.UserId)?.ToString(), e.GetHeader(EventHeaders.ProjectId)?.ToString(), e.CorrelationId))
-            .ToList();
+            .Select(HistoryEntry.From).ToList();
     }
 }
 

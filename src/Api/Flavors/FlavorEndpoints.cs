@@ -9,7 +9,17 @@ using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Flavors;
 
-public sealed record ListFlavors(bool IncludePrivate) : IQuery<IReadOnlyList<FlavorRecord>>;
+/// <summary>Flavors a caller may see (private ones for admins), filtered and paged as Nova's GET /flavors.</summary>
+public sealed record ListFlavors(bool IncludePrivate, int? MinRamMb = null, int? MinDiskGb = null, string? Marker = null, int? Limit = null)
+    : IQuery<IReadOnlyList<FlavorRecord>>, IValidated
+{
+    public const int MaxLimit = 1000;
+
+    public IEnumerable<string> Validate()
+    {
+        if (Limit is < 0) yield return $"Invalid input for query parameters limit. Value: {Limit}. Must be 0 or more.";
+    }
+}
 
 public sealed record GetFlavor(string Id) : IQuery<FlavorRecord>;
 
@@ -18,10 +28,19 @@ public sealed class FlavorQueries(IQuerySession session) :
 {
     public async ValueTask<IReadOnlyList<FlavorRecord>> Handle(ListFlavors query, CancellationToken ct)
     {
-        var flavors = await session.Query<FlavorRecord>().ToListAsync(ct);
+        var all = await session.Query<FlavorRecord>().ToListAsync(ct);
         // Nova sorts by flavorid; numeric ids in numeric order keep m1.tiny … m1.xlarge in place.
-        return flavors.Where(f => query.IncludePrivate || f.IsPublic)
+        var flavors = all.Where(f => query.IncludePrivate || f.IsPublic)
             .OrderBy(f => int.TryParse(f.Id, out var n) ? n : int.MaxValue).ThenBy(f => f.Id, StringComparer.Ordinal).ToList();
+        if (query.MinRamMb is { } ram) flavors = flavors.Where(f => f.RamMb >= ram).ToList();
+        if (query.MinDiskGb is { } disk) flavors = flavors.Where(f => f.DiskGb >= disk).ToList();
+        if (query.Marker is { } marker)
+        {
+            var at = flavors.FindIndex(f => f.Id == marker);
+            if (at < 0) throw new InvalidRequest($"marker [{marker}] not found");
+            flavors = flavors.Skip(at + 1).ToList();
+        }
+        return flavors.Take(query.Limit ?? ListFlavors.MaxLimit).ToList();
     }
 
     public async ValueTask<FlavorRecord> Handle(GetFlavor query, CancellationToken ct) =>
@@ -64,18 +83,12 @@ public static class FlavorEndpoints
     private static async Task<IResult> List(HttpContext http, IMediator mediator, Caller caller, bool detail)
     {
         var q = http.Request.Query;
-        IEnumerable<FlavorRecord> flavors = await mediator.Send(new ListFlavors(caller.IsAdmin));
-        if (q["minRam"].ToString() is { Length: > 0 } minRam && int.TryParse(minRam, out var ram)) flavors = flavors.Where(f => f.RamMb >= ram);
-        if (q["minDisk"].ToString() is { Length: > 0 } minDisk && int.TryParse(minDisk, out var disk)) flavors = flavors.Where(f => f.DiskGb >= disk);
-        if (q["marker"].ToString() is { Length: > 0 } marker)
-        {
-            var list = flavors.ToList();
-            var at = list.FindIndex(f => f.Id == marker);
-            if (at < 0) throw NovaError.BadRequest($"marker [{marker}] not found");
-            flavors = list.Skip(at + 1);
-        }
         var limit = ServerEndpoints.Limit(q);
-        var page = flavors.Take(limit ?? 1000).ToList();
+        var page = await mediator.Send(new ListFlavors(caller.IsAdmin,
+            MinRamMb: q["minRam"].ToString() is { Length: > 0 } minRam && int.TryParse(minRam, out var ram) ? ram : null,
+            MinDiskGb: q["minDisk"].ToString() is { Length: > 0 } minDisk && int.TryParse(minDisk, out var disk) ? disk : null,
+            Marker: q["marker"].ToString() is { Length: > 0 } marker ? marker : null,
+            Limit: limit));
         var body = new Dictionary<string, object?>
         {
             ["flavors"] = page.Select(f => detail ? Detail(http, f) : Summary(http, f)).ToList(),

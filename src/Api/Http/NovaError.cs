@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StatusCode = Grpc.Core.StatusCode;
 using Nova.Commands.Images;
 using Nova.Commands.Requests;
 using Nova.Domain.HostAggregates;
@@ -35,12 +36,73 @@ public sealed class NovaError(int status, string message) : Exception(message)
 
     public static Task Write(HttpContext http, int status, string message)
     {
+        if (IsGrpc(http.Request)) return WriteGrpcStatus(http, GrpcCode(status), message);
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json; charset=UTF-8";
         return http.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             [FaultName(status)] = new { code = status, message },
         }));
+    }
+
+    /// <summary>What a failure means in Nova's terms: the status and the message the client sees (null: unexpected, a 500).</summary>
+    public static (int Status, string Message)? Classify(Exception e) => e switch
+    {
+        NovaError n => (n.Status, n.Message),
+        InvalidRequest r => (400, r.Message),
+        BadHttpRequestException b => (b.StatusCode == 413 ? 413 : 400, "Malformed request body"),
+        JsonException => (400, "Malformed request body"),
+        ServerNotFound n => (404, n.Message),
+        HostNotFound n => (404, n.Message),
+        HostInUse c => (409, c.Message),
+        HostAggregateConflict c => (409, c.Message),
+        HostAggregateNotFound n => (404, n.Message),
+        InvalidHostAggregateAction a => (400, a.Message),
+        QuotaExceeded q => (403, q.Message),
+        ServerGroupFull q => (403, q.Message),
+        ServerGroupNotFound n => (404, n.Message),
+        NotFound n => (404, n.Message),
+        ImageTooLarge t => (413, t.Message),
+        Forbidden f => (403, f.Message),
+        ServerConflict c => (409, c.Message),
+        ConcurrentUpdate c => (409, c.Message),
+        Conflict c => (409, c.Message),
+        _ => null,
+    };
+
+    public const string UnexpectedMessage = "Unexpected API Error. Please report this at the project's issue tracker and attach the request id.";
+
+    // gRPC callers (content-type application/grpc, application/grpc+proto, ...) get a gRPC status, not a JSON body.
+    public static bool IsGrpc(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>Nova's HTTP status as a gRPC status code (docs/grpc.md has the table).</summary>
+    public static StatusCode GrpcCode(int status) => status switch
+    {
+        400 => StatusCode.InvalidArgument,
+        401 => StatusCode.Unauthenticated,
+        403 => StatusCode.PermissionDenied,
+        404 => StatusCode.NotFound,
+        405 or 501 => StatusCode.Unimplemented,
+        406 or 415 => StatusCode.InvalidArgument,
+        409 => StatusCode.FailedPrecondition,
+        413 or 429 => StatusCode.ResourceExhausted,
+        499 => StatusCode.Cancelled,
+        503 => StatusCode.Unavailable,
+        _ => StatusCode.Internal,
+    };
+
+    /// <summary>
+    /// A gRPC "trailers-only" answer, for failures decided before a gRPC service runs (no token, the
+    /// wrong port): HTTP 200 whose only headers carry grpc-status and the percent-encoded grpc-message.
+    /// </summary>
+    private static Task WriteGrpcStatus(HttpContext http, StatusCode code, string message)
+    {
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "application/grpc";
+        http.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        return Task.CompletedTask;
     }
 }
 
@@ -55,29 +117,9 @@ public sealed class NovaErrorMiddleware(RequestDelegate next, ILogger<NovaErrorM
         }
         catch (Exception e) when (!http.Response.HasStarted)
         {
-            var (status, message) = e switch
-            {
-                NovaError n => (n.Status, n.Message),
-                InvalidRequest r => (400, r.Message),
-                BadHttpRequestException b => (b.StatusCode == 413 ? 413 : 400, "Malformed request body"),
-                JsonException => (400, "Malformed request body"),
-                ServerNotFound n => (404, n.Message),
-                HostNotFound n => (404, n.Message),
-                HostInUse c => (409, c.Message),
-                HostAggregateConflict c => (409, c.Message),
-                HostAggregateNotFound n => (404, n.Message),
-                InvalidHostAggregateAction a => (400, a.Message),
-                QuotaExceeded q => (403, q.Message),
-                ServerGroupFull q => (403, q.Message),
-                ServerGroupNotFound n => (404, n.Message),
-                NotFound n => (404, n.Message),
-                ImageTooLarge t => (413, t.Message),
-                Forbidden f => (403, f.Message),
-                ServerConflict c => (409, c.Message),
-                Conflict c => (409, c.Message),
-                OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "client closed request"),
-                _ => (500, "Unexpected API Error. Please report this at the project's issue tracker and attach the request id."),
-            };
+            var (status, message) = NovaError.Classify(e) ?? (e is OperationCanceledException && http.RequestAborted.IsCancellationRequested
+                ? (499, "client closed request")
+                : (500, NovaError.UnexpectedMessage));
             if (status == 500) log.LogError(e, "Unexpected error for {Method} {Path}", http.Request.Method, http.Request.Path);
             await Write(http, status, message);
         }

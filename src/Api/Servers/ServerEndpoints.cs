@@ -55,8 +55,6 @@ public static class ServerEndpoints
                     : throw NovaError.BadRequest($"Invalid input for query parameters changes-since. Value: {since}. '{since}' is not a 'date-time'")
                 : null,
             SortAscending: Text(q, "sort_dir") == "asc");
-        if (filter.AllTenants && !caller.IsAdmin)
-            throw new NovaError(403, "Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.");
         var servers = await mediator.Send(new ListServers(filter));
         var body = new Dictionary<string, object?>
         {

@@ -25,7 +25,9 @@ public sealed class ServerQueryHandlers(IQuerySession session, Caller caller)
     public async ValueTask<IReadOnlyList<ServerView>> Handle(ListServers query, CancellationToken ct)
     {
         var f = query.Filter;
-        var all = caller.IsAdmin && f.AllTenants;
+        if (f.AllTenants && !caller.IsAdmin)
+            throw new Forbidden("Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.");
+        var all = f.AllTenants;
         IQueryable<ServerView> q = session.Query<ServerView>();
         q = f.ChangesSince is { } since ? q.Where(s => s.UpdatedAt >= since) : q.Where(s => !s.Deleted);
         if (!all) q = q.Where(s => s.ProjectId == caller.ProjectId);

@@ -43,6 +43,6 @@ public sealed class EventSessions(IDocumentStore store, Caller caller)
         || e.InnerException is { } inner && IsLostRace(inner);
 
     /// <summary>A user's lost race is Nova's task_state compare-and-swap failure: 409, never 500.</summary>
-    public static ServerConflict LostRace(Guid serverId) =>
+    public static ConcurrentUpdate LostRace(Guid serverId) =>
         new($"Conflict updating instance {serverId}: another request changed it first. Retry the request.");
 }

@@ -12,6 +12,12 @@ public sealed class Forbidden(string message) : Exception(message);
 /// <summary>A conflict outside a server's state rules (409), e.g. a duplicate flavor.</summary>
 public sealed class Conflict(string message) : Exception(message);
 
+/// <summary>
+/// A user's command lost an optimistic-concurrency race it could not re-decide (409 in REST,
+/// ABORTED in gRPC: the whole request may simply be retried).
+/// </summary>
+public sealed class ConcurrentUpdate(string message) : Exception(message);
+
 /// <summary>Commands that check their own input; the validation behavior runs it before the handler.</summary>
 public interface IValidated
 {

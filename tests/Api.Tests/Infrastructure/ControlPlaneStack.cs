@@ -43,6 +43,8 @@ public sealed class ControlPlaneStack : IAsyncLifetime
     private ControlPlaneStack(StackOptions options, int _) => this.options = options;
 
     public Uri BaseAddress { get; private set; } = null!;
+    /// <summary>The gRPC API (<c>Nova:Grpc:Url</c>), on a port of its own.</summary>
+    public Uri GrpcAddress { get; private set; } = null!;
     /// <summary>This stack's image store folder (<c>Nova:Images:StorePath</c>), removed on dispose.</summary>
     public string ImageStorePath { get; } = Path.Combine(Path.GetTempPath(), "nova-images-" + Guid.NewGuid().ToString("N")[..10]);
     public IDocumentStore Store => api!.Services.GetRequiredService<IDocumentStore>();
@@ -61,6 +63,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
         }
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        GrpcAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Nova"] = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString,
@@ -70,6 +73,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
             ["Nova:RabbitMq:Pass"] = "guest",
             ["Nova:Bus:QueuePrefix"] = name + ".",
             ["Nova:Api:Url"] = BaseAddress.ToString().TrimEnd('/'),
+            ["Nova:Grpc:Url"] = GrpcAddress.ToString().TrimEnd('/'),
             ["Nova:Images:Default"] = "cirros",
             ["Nova:Images:StorePath"] = ImageStorePath,
             ["Nova:Compute:FakeHosts"] = options.Hosts.ToString(),

@@ -30,6 +30,8 @@ public sealed record CreateServer(
         if (string.IsNullOrWhiteSpace(FlavorRef)) yield return "Missing flavorRef attribute";
         if (MinCount < 1 || MaxCount > CreatedServers.MaxCount || MinCount > MaxCount)
             yield return $"Invalid input for field/attribute min_count or max_count: 1 <= min_count <= max_count <= {CreatedServers.MaxCount}.";
+        if (Networks is not ("auto" or "none"))
+            yield return "Requesting specific networks or ports is not supported: this control plane has no network service; use \"auto\" or \"none\".";
         if (Metadata.Count > 128) yield return "Quota exceeded for metadata items: at most 128.";
         foreach (var (key, value) in Metadata)
             if (key.Length is 0 or > 255 || value.Length > 255)
