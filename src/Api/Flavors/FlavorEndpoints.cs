@@ -64,7 +64,7 @@ public static class FlavorEndpoints
     private static async Task<IResult> List(HttpContext http, IMediator mediator, Caller caller, bool detail)
     {
         var q = http.Request.Query;
-        IEnumerable<FlavorRecord> flavors = await mediator.Send(new ListFlavors(caller.IsAdmin));
+        IEnumerable<FlavorRecord> flavors = await mediator.Send(new ListFlavors(caller.Allows("os_compute_api:os-flavor-access")));
         if (q["minRam"].ToString() is { Length: > 0 } minRam && int.TryParse(minRam, out var ram)) flavors = flavors.Where(f => f.RamMb >= ram);
         if (q["minDisk"].ToString() is { Length: > 0 } minDisk && int.TryParse(minDisk, out var disk)) flavors = flavors.Where(f => f.DiskGb >= disk);
         if (q["marker"].ToString() is { Length: > 0 } marker)

@@ -57,11 +57,11 @@ public static class ServiceRecords
         [.. ControlPlane(now), .. await Computes(session, now, ct)];
 }
 
-/// <summary>The operator views are admin-only, with Nova's policy name in the refusal.</summary>
+/// <summary>The operator views are admin-only (by <see cref="NovaPolicy"/>), with Nova's policy name in the refusal.</summary>
 public static class OperatorPolicy
 {
     public static void RequireAdmin(this Caller caller, string policy)
     {
-        if (!caller.IsAdmin) throw new Forbidden($"Policy doesn't allow {policy} to be performed.");
+        caller.Authorize(policy);
     }
 }

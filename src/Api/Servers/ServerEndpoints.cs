@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nova.Api.Http;
+using Nova.Api.Identity;
 using Nova.Commands.Requests;
 using Nova.Commands.Servers.Console;
 using Nova.Commands.Servers.Creating;
@@ -24,7 +25,7 @@ public static class ServerEndpoints
         api.MapGet("/servers", (HttpContext http, IMediator mediator, Caller caller) => List(http, mediator, caller, detail: false));
         api.MapGet("/servers/detail", (HttpContext http, IMediator mediator, Caller caller) => List(http, mediator, caller, detail: true));
         api.MapGet("/servers/{id}", async (string id, HttpContext http, IMediator mediator, Caller caller) =>
-            NovaJson.Json(new { server = ServerJson.Detail(http, await mediator.Send(new GetServer(ParseId(id))), caller.IsAdmin) }));
+            NovaJson.Json(new { server = ServerJson.Detail(http, await mediator.Send(new GetServer(ParseId(id))), caller.Allows(ServerJson.ExtendedAttributesPolicy)) }));
         api.MapPost("/servers", Create);
         api.MapDelete("/servers/{id}", async (string id, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
         {
@@ -55,12 +56,11 @@ public static class ServerEndpoints
                     : throw NovaError.BadRequest($"Invalid input for query parameters changes-since. Value: {since}. '{since}' is not a 'date-time'")
                 : null,
             SortAscending: Text(q, "sort_dir") == "asc");
-        if (filter.AllTenants && !caller.IsAdmin)
-            throw new NovaError(403, "Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.");
+        if (filter.AllTenants) caller.Authorize(detail ? "os_compute_api:servers:detail:get_all_tenants" : "os_compute_api:servers:index:get_all_tenants");
         var servers = await mediator.Send(new ListServers(filter));
         var body = new Dictionary<string, object?>
         {
-            ["servers"] = servers.Select(s => detail ? ServerJson.Detail(http, s, caller.IsAdmin) : ServerJson.Summary(http, s)).ToList(),
+            ["servers"] = servers.Select(s => detail ? ServerJson.Detail(http, s, caller.Allows(ServerJson.ExtendedAttributesPolicy)) : ServerJson.Summary(http, s)).ToList(),
         };
         if (Links.Next(http, detail ? "servers/detail" : "servers", filter.Limit, servers.Count, servers.LastOrDefault()?.Id.ToString()) is { } next)
             body["servers_links"] = next;
@@ -142,12 +142,14 @@ public static class ServerEndpoints
         "removeSecurityGroup", "injectNetworkInfo", "resetNetwork",
     ];
 
-    private static async Task<IResult> Act(string id, HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct)
+    private static async Task<IResult> Act(string id, HttpContext http, IMediator mediator, ReadYourWrites reads, Caller caller, CancellationToken ct)
     {
         var serverId = ParseId(id);
         var body = await NovaJson.ReadObject(http.Request);
         if (body.Count != 1) throw NovaError.BadRequest("Malformed request body: exactly one action expected");
         var (action, args) = body.First();
+        if (RoutePolicies.ForAction(action) is { } rule) caller.Authorize(rule);
+        else if (NotImplementedActions.Contains(action)) caller.Authorize("os_compute_api:servers:unimplemented_action");
         if (action == "os-getConsoleOutput")
         {
             var length = args is JsonObject o2 ? NovaJson.OptionalInt(o2, "length") : null;

@@ -24,7 +24,7 @@ public static class ServerStreams
             var stream = await session.Events.FetchForWriting<Server>(serverId, ct);
             var state = stream.Aggregate;
             // Another project's server does not exist for this caller (Nova answers 404, not 403).
-            if (state is null || state.VmState == VmState.Deleted || (!caller.IsAdmin && state.ProjectId != caller.ProjectId))
+            if (state is null || state.VmState == VmState.Deleted || !caller.Allows("os_compute_api:servers:show", state.ProjectId))
                 throw new ServerNotFound(serverId);
 
             var events = ServerDecider.Decide(command(state), state);
