@@ -43,6 +43,8 @@ master = true
 processes = 2
 threads = 2
 die-on-term = true
+# uwsgi's HTTP socket does not keep connections alive; say so, or clients reuse a closed connection
+add-header = Connection: close
 env = OS_KEYSTONE_CONFIG_DIR=$base/etc
 EOF
   local km="keystone-manage --config-file $base/etc/keystone.conf"

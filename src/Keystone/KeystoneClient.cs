@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -35,7 +34,7 @@ public sealed class KeystoneClient(HttpClient http, KeystoneSettings settings)
                 },
             },
         };
-        using var response = await Send(() => new HttpRequestMessage(HttpMethod.Post, $"{settings.V3}/auth/tokens") { Content = JsonContent.Create(body) }, ct);
+        using var response = await Send(() => new HttpRequestMessage(HttpMethod.Post, $"{settings.V3}/auth/tokens") { Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json") }, ct);
         if (response.StatusCode != HttpStatusCode.Created)
             throw new KeystoneUnavailable($"Keystone refused the service user {settings.User}: HTTP {(int)response.StatusCode}");
         var token = response.Headers.TryGetValues("X-Subject-Token", out var values) ? values.First() : throw new KeystoneUnavailable("Keystone sent no X-Subject-Token");
