@@ -18,8 +18,8 @@ public sealed class QuotaQueries(IQuerySession session, Caller caller, QuotaDefa
 {
     public async ValueTask<QuotaView> Handle(GetQuota query, CancellationToken ct)
     {
-        caller.Authorize("os_compute_api:os-quota-sets:show", query.ProjectId);
         if (query.Defaults) return new QuotaView(defaults.Limits, null);
+        caller.Authorize("os_compute_api:os-quota-sets:show", query.ProjectId);
         var limits = defaults.For(await session.LoadAsync<QuotaSetRecord>(query.ProjectId, ct));
         return new QuotaView(limits, await session.LoadAsync<ProjectUsage>(ProjectUsageId.From(query.ProjectId), ct));
     }

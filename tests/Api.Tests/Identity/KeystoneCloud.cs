@@ -1,3 +1,4 @@
+using System.Net;
 using Nova.Api.Tests.Infrastructure;
 
 namespace Nova.Api.Tests.Identity;
@@ -55,6 +56,11 @@ public sealed class KeystoneCloud : IAsyncLifetime
         ["Nova:Auth:Keystone:RevocationCheckSeconds"] = "1",
     };
 
+    private Task<RouteTargets>? targets;
+
+    /// <summary>What the policy tests aim at, made once by the own project's member (the admin for flavors).</summary>
+    public Task<RouteTargets> Targets() => targets ??= RouteTargets.Create(Stack.Client(MemberToken, "2.53"), Stack.Client(AdminToken, "2.53"));
+
     public Task DisposeAsync() => Stack?.DisposeAsync() ?? Task.CompletedTask;
 }
 
@@ -62,4 +68,54 @@ public sealed class KeystoneCloud : IAsyncLifetime
 public sealed class KeystoneCollection : ICollectionFixture<KeystoneCloud>
 {
     public const string Name = "keystone";
+}
+
+/// <summary>A server, a server group and a private image with data, owned by one project; and fresh ones on demand.</summary>
+public sealed class RouteTargets(HttpClient member, HttpClient admin)
+{
+    public string Server { get; private set; } = "";
+    public string CreateRequest { get; private set; } = "";
+    public string Group { get; private set; } = "";
+    public string Image { get; private set; } = "";
+
+    public static async Task<RouteTargets> Create(HttpClient member, HttpClient admin)
+    {
+        var t = new RouteTargets(member, admin);
+        t.Server = await t.FreshServer();
+        await member.WaitForStatus(t.Server, "ACTIVE");
+        var actions = (await member.Get($"/v2.1/servers/{t.Server}/os-instance-actions")).Body!["instanceActions"]!.AsArray();
+        t.CreateRequest = actions[0]!["request_id"]!.GetValue<string>();
+        t.Group = await t.FreshGroup();
+        t.Image = await t.FreshImage();
+        using var upload = new ByteArrayContent(new byte[4096]) { Headers = { ContentType = new("application/octet-stream") } };
+        using var response = await member.PutAsync($"/image/v2/images/{t.Image}/file", upload);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        return t;
+    }
+
+    public Task<string> FreshServer() => member.CreateServer("target-" + Guid.NewGuid().ToString("N")[..6]);
+
+    public async Task<string> FreshGroup()
+    {
+        var (status, body) = await member.Send(HttpMethod.Post, "/v2.1/os-server-groups",
+            new { server_group = new { name = "target", policies = new[] { "anti-affinity" } } });
+        Assert.True(status == HttpStatusCode.OK, $"group: {status}");
+        return body!["server_group"]!["id"]!.GetValue<string>();
+    }
+
+    public async Task<string> FreshImage()
+    {
+        var (status, body) = await member.Send(HttpMethod.Post, "/image/v2/images",
+            new { name = "target", disk_format = "raw", container_format = "bare", visibility = "private" });
+        Assert.True(status == HttpStatusCode.Created, $"image: {status}");
+        return body!["id"]!.GetValue<string>();
+    }
+
+    public async Task<string> FreshFlavor()
+    {
+        var (status, body) = await admin.Send(HttpMethod.Post, "/v2.1/flavors",
+            new { flavor = new { name = "target-" + Guid.NewGuid().ToString("N")[..8], ram = 64, vcpus = 1, disk = 1 } });
+        Assert.True(status == HttpStatusCode.OK, $"flavor: {status}");
+        return body!["flavor"]!["id"]!.GetValue<string>();
+    }
 }
