@@ -77,10 +77,11 @@ public static class RoutePolicies
         _ => null,
     };
 
-    /// <summary>The route's key in <see cref="Rules"/>: method and route template.</summary>
+    /// <summary>The route's key in <see cref="Rules"/> (method and route template); null for routes outside the compute and image APIs.</summary>
     public static string? KeyOf(Endpoint endpoint)
     {
-        if (endpoint is not RouteEndpoint route) return null;
+        if (endpoint is not RouteEndpoint route || route.RoutePattern.RawText is not { } template) return null;
+        if (!template.StartsWith("/v2.1/", StringComparison.Ordinal) && !template.StartsWith("/image/v2/", StringComparison.Ordinal)) return null;
         var method = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.FirstOrDefault();
         return method is null ? null : $"{method} {route.RoutePattern.RawText}";
     }
@@ -91,9 +92,7 @@ public sealed class RoutePolicyMiddleware(RequestDelegate next)
 {
     public Task Invoke(HttpContext http, Caller caller)
     {
-        var path = http.Request.Path;
-        var guarded = path.StartsWithSegments("/v2.1") || path.StartsWithSegments("/image/v2");
-        if (!guarded || http.GetEndpoint() is not { } endpoint || RoutePolicies.KeyOf(endpoint) is not { } key) return next(http);
+        if (http.GetEndpoint() is not { } endpoint || RoutePolicies.KeyOf(endpoint) is not { } key) return next(http);
         if (!RoutePolicies.Rules.TryGetValue(key, out var rule))
             throw new Forbidden($"No policy rule covers {key}; refusing by default.");
         if (rule != RoutePolicies.PerAction) caller.Authorize(rule, http.GetRouteValue("project") as string);
