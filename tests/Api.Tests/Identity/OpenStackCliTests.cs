@@ -49,7 +49,9 @@ public sealed class OpenStackCliTests(KeystoneCloud cloud) : IDisposable
 
         // Another project's member: no servers, not the private image, and the name means nothing.
         var outsider = Cli(cloud.Outsider, cloud.OtherProject);
-        Assert.Empty((await outsider.Json("server", "list")).AsArray());
+        // (The outsider's project may hold servers of its own from other tests in this collection.)
+        Assert.DoesNotContain((await outsider.Json("server", "list")).AsArray(), s => s!["ID"]!.GetValue<string>() == id);
+        await Assert.ThrowsAnyAsync<Exception>(() => outsider.Run("server", "show", id));
         Assert.DoesNotContain((await outsider.Json("image", "list")).AsArray(), i => i!["ID"]!.GetValue<string>() == imageId);
 
         await member.Run("server", "delete", "--wait", server);
