@@ -10,6 +10,7 @@ using Nova.Commands.Servers.Creating;
 using Nova.Commands.Servers.Deleting;
 using Nova.Commands.Servers.Locking;
 using Nova.Commands.Servers.Rebooting;
+using Nova.Commands.Servers.Resetting;
 using Nova.Commands.Servers.Starting;
 using Nova.Commands.Servers.Stopping;
 using Nova.Domain.Servers;
@@ -137,7 +138,7 @@ public static class ServerEndpoints
     [
         "resize", "confirmResize", "revertResize", "rebuild", "pause", "unpause", "suspend", "resume",
         "shelve", "shelveOffload", "unshelve", "rescue", "unrescue", "createImage", "createBackup", "migrate",
-        "os-migrateLive", "evacuate", "forceDelete", "restore", "os-resetState",
+        "os-migrateLive", "evacuate", "forceDelete", "restore",
         "changePassword", "trigger_crash_dump", "os-getVNCConsole", "os-getSerialConsole", "addSecurityGroup",
         "removeSecurityGroup", "injectNetworkInfo", "resetNetwork",
     ];
@@ -164,6 +165,7 @@ public static class ServerEndpoints
             "reboot" => await mediator.Send(new RebootServer(serverId, RebootTypeOf(args)), ct),
             "lock" => await mediator.Send(new LockServer(serverId, args is JsonObject o ? NovaJson.OptionalString(o, "locked_reason") : null), ct),
             "unlock" => await mediator.Send(new UnlockServer(serverId), ct),
+            "os-resetState" => await mediator.Send(new ResetServerState(serverId, ResetStateOf(args)), ct),
             _ when NotImplementedActions.Contains(action) =>
                 throw new NovaError(501, $"The '{action}' action is not implemented by this control plane yet."),
             _ => throw NovaError.BadRequest($"There is no such action: {action}"),
@@ -171,6 +173,14 @@ public static class ServerEndpoints
         await reads.WaitFor(write, ct);
         return Results.StatusCode(202);
     }
+
+    private static VmState ResetStateOf(JsonNode? args) =>
+        (args is JsonObject o ? NovaJson.OptionalString(o, "state") : null) switch
+        {
+            "active" => VmState.Active,
+            "error" => VmState.Error,
+            var other => throw NovaError.BadRequest($"Invalid input for field/attribute state. Value: {other ?? "missing"}. '{other}' is not one of ['active', 'error']"),
+        };
 
     private static RebootType RebootTypeOf(JsonNode? args)
     {

@@ -41,7 +41,7 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
         new("lock server", "POST /v2.1/servers/{id}/action", "POST", "/v2.1/servers/{server}/action", Gone, No, Past, new { @lock = new { } }),
         new("unlock server", "POST /v2.1/servers/{id}/action", "POST", "/v2.1/servers/{server}/action", Gone, No, Past, new JsonObject { ["unlock"] = null }),
         new("console output", "POST /v2.1/servers/{id}/action", "POST", "/v2.1/servers/{server}/action", Gone, No, Ok, new JsonObject { ["os-getConsoleOutput"] = new JsonObject() }),
-        new("reset state", "POST /v2.1/servers/{id}/action", "POST", "/v2.1/servers/{server}/action", No, No, Past, new JsonObject { ["os-resetState"] = new JsonObject { ["state"] = "active" } }),
+        new("reset state", "POST /v2.1/servers/{id}/action", "POST", "/v2.1/servers/{server}/action", No, No, Ok, new JsonObject { ["os-resetState"] = new JsonObject { ["state"] = "active" } }),
         new("list instance actions", "GET /v2.1/servers/{id}/os-instance-actions", "GET", "/v2.1/servers/{server}/os-instance-actions", Gone, Ok, Ok),
         new("show instance action", "GET /v2.1/servers/{id}/os-instance-actions/{requestId}", "GET", "/v2.1/servers/{server}/os-instance-actions/{request}", Gone, Ok, Ok),
         new("server event history", "GET /v2.1/servers/{id}/events", "GET", "/v2.1/servers/{server}/events", Gone, Ok, Ok),
@@ -182,6 +182,21 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
         Assert.Equal(HttpStatusCode.Conflict, await member.Act(id, new JsonObject { ["os-stop"] = null }));
         Assert.Equal(HttpStatusCode.Conflict, await member.Act(id, new JsonObject { ["unlock"] = null }));
         Assert.Equal(HttpStatusCode.Accepted, await admin.Act(id, new JsonObject { ["os-stop"] = null }));
+    }
+
+    [Fact]
+    public async Task The_admin_resets_a_servers_state_and_the_owner_sees_it()
+    {
+        using var member = cloud.Stack.Client(cloud.MemberToken, "2.53");
+        using var admin = cloud.Stack.Client(cloud.AdminToken, "2.53");
+        var id = await member.CreateServer("reset-" + Guid.NewGuid().ToString("N")[..6]);
+        await member.WaitForStatus(id, "ACTIVE");
+        Assert.Equal(HttpStatusCode.Forbidden, await member.Act(id, new JsonObject { ["os-resetState"] = new JsonObject { ["state"] = "error" } }));
+        Assert.Equal(HttpStatusCode.BadRequest, await admin.Act(id, new JsonObject { ["os-resetState"] = new JsonObject { ["state"] = "paused" } }));
+        Assert.Equal(HttpStatusCode.Accepted, await admin.Act(id, new JsonObject { ["os-resetState"] = new JsonObject { ["state"] = "error" } }));
+        Assert.Equal("ERROR", (await member.Server(id))["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Accepted, await admin.Act(id, new JsonObject { ["os-resetState"] = new JsonObject { ["state"] = "active" } }));
+        Assert.Equal("ACTIVE", (await member.Server(id))["status"]!.GetValue<string>());
     }
 
     private static StringContent Json(object body) =>
