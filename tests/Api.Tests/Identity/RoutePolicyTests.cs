@@ -202,3 +202,32 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
     private static StringContent Json(object body) =>
         new(body is JsonNode node ? node.ToJsonString() : System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 }
+
+/// <summary>The command handlers apply the same rules without the REST layer (what a gRPC endpoint relies on).</summary>
+[Collection(KeystoneCollection.Name)]
+public sealed class CommandPolicyTests(KeystoneCloud cloud)
+{
+    [Fact]
+    public async Task A_reader_sending_a_command_directly_is_refused_and_changes_nothing()
+    {
+        var targets = await cloud.Targets();
+        var before = await StreamVersion(Guid.Parse(targets.Server));
+        using var scope = cloud.Stack.Services.CreateScope();
+        var caller = scope.ServiceProvider.GetRequiredService<Nova.Commands.Requests.Caller>();
+        caller.UserId = "a-reader";
+        caller.ProjectId = cloud.OwnProjectId;
+        caller.Roles = new HashSet<string> { "reader" };
+        var mediator = scope.ServiceProvider.GetRequiredService<Mediator.IMediator>();
+        await Assert.ThrowsAsync<Nova.Commands.Requests.Forbidden>(async () =>
+            await mediator.Send(new Nova.Commands.Servers.Stopping.StopServer(Guid.Parse(targets.Server))));
+        await Assert.ThrowsAsync<Nova.Commands.Requests.Forbidden>(async () =>
+            await mediator.Send(new Nova.Commands.Servers.Deleting.DeleteServer(Guid.Parse(targets.Server))));
+        Assert.Equal(before, await StreamVersion(Guid.Parse(targets.Server)));
+    }
+
+    private async Task<long?> StreamVersion(Guid id)
+    {
+        await using var session = cloud.Stack.Store.QuerySession();
+        return (await session.Events.FetchStreamStateAsync(id))?.Version;
+    }
+}
