@@ -9,11 +9,13 @@ namespace Nova.Api.Identity;
 /// Token validation as keystonemiddleware does it for Nova: each token is asked of Keystone
 /// (<c>GET /v3/auth/tokens</c> as the service user), the answer is cached until the token expires, and a cached
 /// answer older than <c>RevocationCheckSeconds</c> is asked again, so a revoked token stops working within that
-/// interval. The cache is bounded (<c>CacheSize</c>) and keyed by the token's hash, never the token.
+/// interval. Tokens Keystone refused are remembered for the same interval (a flood of bad tokens does not become a
+/// flood of Keystone calls). The cache is bounded (<c>CacheSize</c>) and keyed by the token's hash, never the token.
 /// </summary>
 public sealed class KeystoneAuthentication(KeystoneClient keystone, ServiceToken serviceToken, TimeProvider clock) : ICallerAuthentication
 {
-    private sealed record Validated(CallerIdentity Identity, DateTimeOffset ExpiresAt, DateTimeOffset CheckedAt);
+    /// <summary>Keystone's answer: the identity, or null for a token it refused.</summary>
+    private sealed record Validated(CallerIdentity? Identity, DateTimeOffset ExpiresAt, DateTimeOffset CheckedAt);
 
     private readonly ConcurrentDictionary<string, Validated> cache = new();
     private readonly TimeSpan recheck = TimeSpan.FromSeconds(keystone.Settings.RevocationCheckSeconds);
@@ -30,11 +32,11 @@ public sealed class KeystoneAuthentication(KeystoneClient keystone, ServiceToken
             cache.TryRemove(key, out _);
         }
         var found = await Validate(token, ct);
-        if (found is null || found.ExpiresAt <= now || found.ProjectId.Length == 0) return null;
-        var identity = new CallerIdentity(found.UserId, found.ProjectId, found.ProjectDomainId,
-            found.Roles.Select(r => r.ToLowerInvariant()).ToHashSet());
+        var identity = found is null || found.ExpiresAt <= now || found.ProjectId.Length == 0
+            ? null
+            : new CallerIdentity(found.UserId, found.ProjectId, found.ProjectDomainId, found.Roles.Select(r => r.ToLowerInvariant()).ToHashSet());
         if (cache.Count >= keystone.Settings.CacheSize) Evict(now);
-        cache[key] = new Validated(identity, found.ExpiresAt, now);
+        cache[key] = new Validated(identity, identity is null ? now + recheck : found!.ExpiresAt, now);
         return identity;
     }
 
