@@ -10,11 +10,17 @@
 #   NOVA_COMPUTE_DRIVER=libvirt                        one real host (this machine) running QEMU guests through
 #                                                      libvirtd, started here when not running; instances and the
 #                                                      image cache in $NOVA_DATA/instances (NOVA_INSTANCES_PATH)
+#   NOVA_AUTH=keystone                                 a real Keystone at http://127.0.0.1:5000/v3 (NOVA_KEYSTONE_PORT) with
+#                                                      this control plane's compute and image endpoints in its catalog
+#                                                      (RegionOne); admin/admin/Default, password NOVA_ADMIN_PASSWORD
+#                                                      (generated and printed when unset); openrc in $NOVA_DATA/openrc.
+#                                                      Default: noauth2 (development only: tokens are believed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export NOVA_DATA=${NOVA_DATA:-$ROOT/.data/run}
 source scripts/services.sh
+source scripts/keystone.sh
 
 ensure_dotnet
 mkdir -p "$NOVA_DATA/logs"
@@ -23,7 +29,7 @@ cleanup() {
   trap - EXIT INT TERM
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  stop_libvirt; stop_rabbitmq; stop_postgres
+  stop_keystone; stop_libvirt; stop_rabbitmq; stop_postgres
   echo "stopped"
 }
 trap cleanup EXIT
@@ -37,6 +43,12 @@ case "$NOVA_COMPUTE_DRIVER" in
   libvirt) start_libvirt ;;
   *) echo "NOVA_COMPUTE_DRIVER must be fake or libvirt" >&2; exit 2 ;;
 esac
+NOVA_AUTH=${NOVA_AUTH:-noauth2}
+case "$NOVA_AUTH" in
+  noauth2) ;;
+  keystone) echo "starting keystone…"; start_keystone ;;
+  *) echo "NOVA_AUTH must be noauth2 or keystone" >&2; exit 2 ;;
+esac
 $PGBIN/psql -h 127.0.0.1 -p "$NOVA_PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='nova'" | grep -q 1 \
   || $PGBIN/psql -h 127.0.0.1 -p "$NOVA_PG_PORT" -U postgres -qc "CREATE DATABASE nova"
 
@@ -48,6 +60,14 @@ export Nova__Grpc__Url=${NOVA_GRPC_URL:-http://127.0.0.1:8779}
 export Nova__Images__Default=${NOVA_DEFAULT_IMAGE:-cirros-0.6.2-x86_64-disk}
 export Nova__Compute__FakeHosts=${NOVA_FAKE_HOSTS:-1}
 export Nova__Compute__Driver=$NOVA_COMPUTE_DRIVER
+if [ "$NOVA_AUTH" = keystone ]; then
+  # The API validates tokens and the compute hosts fetch images as the `nova` service user.
+  export Nova__Auth__Strategy=keystone Nova__Auth__Keystone__Url=$NOVA_KEYSTONE_URL Nova__Auth__Keystone__User=nova \
+         Nova__Auth__Keystone__Password=$NOVA_SERVICE_PASSWORD Nova__Auth__Keystone__Project=service \
+         Nova__Auth__Keystone__Region=RegionOne
+  keystone_register_endpoints RegionOne "$Nova__Api__Url/v2.1" "$Nova__Api__Url/image"
+  write_openrc "$NOVA_DATA/openrc"
+fi
 if [ "$NOVA_COMPUTE_DRIVER" = libvirt ]; then
   export Nova__Compute__Libvirt__InstancesPath=${NOVA_INSTANCES_PATH:-$NOVA_DATA/instances}
   export Nova__Compute__Libvirt__ImageServiceUrl=$Nova__Api__Url/image
@@ -77,7 +97,12 @@ for _ in $(seq 1 100); do curl -sf "$Nova__Api__Url/" >/dev/null && break; sleep
 if [ "$NOVA_COMPUTE_DRIVER" = libvirt ]; then hosts="libvirt host $(hostname)"; else hosts="$Nova__Compute__FakeHosts fake host(s)"; fi
 echo "control plane up at $Nova__Api__Url/v2.1 ($hosts); logs in $NOVA_DATA/logs"
 echo "gRPC (h2c) at $Nova__Grpc__Url: see docs/grpc.md"
-echo "try: openstack --os-auth-type admin_token --os-token admin:admin --os-endpoint $Nova__Api__Url/v2.1 server list"
+if [ "$NOVA_AUTH" = keystone ]; then
+  echo "keystone at $NOVA_KEYSTONE_URL: user admin, project admin, domain Default, password $NOVA_ADMIN_PASSWORD"
+  echo "try: source $NOVA_DATA/openrc; openstack server list"
+else
+  echo "try: openstack --os-auth-type admin_token --os-token admin:admin --os-endpoint $Nova__Api__Url/v2.1 server list"
+fi
 wait -n "${PIDS[@]}" || true
 echo "a control-plane process exited; see $NOVA_DATA/logs" >&2
 exit 1

@@ -9,18 +9,25 @@ export NOVA_DATA=${NOVA_TEST_DATA:-$ROOT/.data/test}
 # below the ephemeral range (32768-60999), where an outgoing connection could hold them.
 export NOVA_PG_PORT=${NOVA_TEST_PG_PORT:-24442} NOVA_RMQ_PORT=${NOVA_TEST_RMQ_PORT:-24730}
 source scripts/services.sh
+source scripts/keystone.sh
+export NOVA_KEYSTONE_PORT=${NOVA_TEST_KEYSTONE_PORT:-24450}
 
 ensure_dotnet || exit 1
 apt_install qemu-utils || exit 1
 apt_install libvirt0 || exit 1
 rm -rf "$NOVA_DATA"; mkdir -p "$NOVA_DATA"
-cleanup() { stop_libvirt; stop_rabbitmq; stop_postgres; }
+cleanup() { stop_keystone; stop_libvirt; stop_rabbitmq; stop_postgres; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_postgres throwaway || exit 1
 start_rabbitmq || exit 1
 start_libvirt || exit 1
+# The identity tests' Keystone (and the openstack CLI they run).
+apt_install python3-openstackclient || exit 1
+start_keystone || exit 1
+export NOVA_TEST_KEYSTONE_URL=$NOVA_KEYSTONE_URL NOVA_TEST_KEYSTONE_ADMIN_PASSWORD=$NOVA_ADMIN_PASSWORD \
+       NOVA_TEST_KEYSTONE_SERVICE_PASSWORD=$NOVA_SERVICE_PASSWORD
 export NOVA_TEST_PG="Host=127.0.0.1;Port=$NOVA_PG_PORT;Username=postgres;Maximum Pool Size=60"
 export NOVA_TEST_RABBITMQ_PORT=$NOVA_RMQ_PORT
 

@@ -7,6 +7,7 @@ using Nova.Api.Flavors;
 using Nova.Api.Grpc;
 using Nova.Api.Hosts;
 using Nova.Api.Http;
+using Nova.Api.Identity;
 using Nova.Api.Images;
 using Nova.Api.InstanceActions;
 using Nova.Api.Quotas;
@@ -58,6 +59,7 @@ public static class ControlPlane
         services.AddSingleton(QuotaDefaults.From(config));
         services.AddHostedService<CatalogSeed>();
         services.AddGrpcApi(config);
+        services.AddCallerAuthentication(config);
 
         var app = builder.Build();
         // Statuses the framework answers itself (405 for a wrong method, …) get Nova's body too.
@@ -68,6 +70,7 @@ public static class ControlPlane
         app.UseMiddleware<RequestIdentityMiddleware>();
         app.UseMiddleware<MicroversionMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<RoutePolicyMiddleware>();
         app.MapVersions();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapImageRegistry();

@@ -10,6 +10,7 @@ using Nova.ComputeWorker.Instances;
 using Nova.ComputeWorker.Reporting;
 using Nova.DiskImages;
 using Nova.Domain.Compute;
+using Nova.Keystone;
 
 namespace Nova.ComputeWorker;
 
@@ -23,7 +24,8 @@ public static class ComputeWorkerSetup
     {
         var options = config.GetSection("Nova:Compute").Get<ComputeWorkerOptions>() ?? new ComputeWorkerOptions();
         var queues = new ComputeQueues(config["Nova:Bus:QueuePrefix"] ?? "");
-        var nodes = options.HostNames().Select(name => new ComputeNode(name, CreateDriver(options))).ToList();
+        var imageToken = ImageServiceToken(config, options);
+        var nodes = options.HostNames().Select(name => new ComputeNode(name, CreateDriver(options, imageToken))).ToList();
 
         services.AddSingleton(options);
         services.AddSingleton(queues);
@@ -59,14 +61,31 @@ public static class ComputeWorkerSetup
         return services;
     }
 
-    private static IComputeDriver CreateDriver(ComputeWorkerOptions options) => options.Driver switch
+    /// <summary>
+    /// What the image downloads authenticate with: with <c>Nova:Auth:Strategy=keystone</c> the service user's
+    /// Keystone token (<c>Nova:Auth:Keystone:*</c>, the same settings as the API's), else the fixed <c>ApiToken</c>.
+    /// </summary>
+    private static Func<CancellationToken, Task<string>> ImageServiceToken(IConfiguration config, ComputeWorkerOptions options)
+    {
+        if (config["Nova:Auth:Strategy"] != "keystone")
+        {
+            var fixedToken = options.Libvirt.ApiToken;
+            return _ => Task.FromResult(fixedToken);
+        }
+        var settings = config.GetSection("Nova:Auth:Keystone").Get<KeystoneSettings>() ?? new KeystoneSettings();
+        settings.Validate();
+        var serviceToken = new ServiceToken(new KeystoneClient(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, settings), TimeProvider.System);
+        return serviceToken.Get;
+    }
+
+    private static IComputeDriver CreateDriver(ComputeWorkerOptions options, Func<CancellationToken, Task<string>> imageToken) => options.Driver switch
     {
         "fake" => new FakeDriver(options.Fake),
-        "libvirt" => CreateLibvirtDriver(options.Libvirt),
+        "libvirt" => CreateLibvirtDriver(options.Libvirt, imageToken),
         _ => throw new InvalidOperationException($"Unknown compute driver '{options.Driver}' (supported: fake, libvirt)"),
     };
 
-    private static LibvirtDriver CreateLibvirtDriver(LibvirtDriverOptions options)
+    private static LibvirtDriver CreateLibvirtDriver(LibvirtDriverOptions options, Func<CancellationToken, Task<string>> imageToken)
     {
         // No overall timeout: an image download may take long; ImageService cuts a stalled one and resumes it.
         var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) })
@@ -74,6 +93,6 @@ public static class ComputeWorkerSetup
             Timeout = Timeout.InfiniteTimeSpan,
         };
         return new LibvirtDriver(options, new ImageCache(options.InstancesPath, new QemuImg()),
-            new ImageService(http, options.ImageServiceUrl, options.ApiToken));
+            new ImageService(http, options.ImageServiceUrl, imageToken));
     }
 }

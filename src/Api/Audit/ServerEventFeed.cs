@@ -44,7 +44,7 @@ public sealed class ServerEventFeedQueries(IQuerySession session, Caller caller)
         if (query.Scope.ServerId is { } serverId)
         {
             var creation = await session.Events.QueryAllRawEvents().Where(e => e.StreamId == serverId && e.Version == 1).FirstOrDefaultAsync(ct);
-            if (creation?.Data is not ServerCreateRequested created || (!caller.IsAdmin && created.ProjectId != caller.ProjectId))
+            if (creation?.Data is not ServerCreateRequested created || !caller.Allows("os_compute_api:servers:events:list", created.ProjectId))
                 throw new ServerNotFound(serverId);
             if (query.After >= query.UpTo) return [];
             var events = await session.Events.QueryAllRawEvents()
@@ -54,8 +54,7 @@ public sealed class ServerEventFeedQueries(IQuerySession session, Caller caller)
         }
 
         var project = query.Scope.ProjectId!;
-        if (!caller.IsAdmin && project != caller.ProjectId)
-            throw new Forbidden($"Policy doesn't allow watching the events of project {project}: only its own members and admins may.");
+        caller.Authorize("os_compute_api:servers:events:list", project);
         if (query.After >= query.UpTo) return [];
         var sequences = (await session.QueryAsync<long>(ProjectSequencesSql, ct, query.After, query.UpTo, project, query.Limit)).ToList();
         if (sequences.Count == 0) return [];

@@ -45,7 +45,7 @@ public sealed class ServerHistoryQueries(IQuerySession session, Caller caller) :
         var events = await session.Events.FetchStreamAsync(query.ServerId, token: ct);
         // Owner or admin only; a deleted server's history stays readable (auditors need it most then).
         if (events.Count == 0 || events[0].Data is not ServerCreateRequested created
-            || (!caller.IsAdmin && created.ProjectId != caller.ProjectId))
+            || !caller.Allows("os_compute_api:servers:events:list", created.ProjectId))
             throw new ServerNotFound(query.ServerId);
         return events.Where(e => e.Version > query.AfterVersion).Take(query.Limit)
             .Select(HistoryEntry.From).ToList();

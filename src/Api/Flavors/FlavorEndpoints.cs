@@ -84,7 +84,7 @@ public static class FlavorEndpoints
     {
         var q = http.Request.Query;
         var limit = ServerEndpoints.Limit(q);
-        var page = await mediator.Send(new ListFlavors(caller.IsAdmin,
+        var page = await mediator.Send(new ListFlavors(caller.Allows("os_compute_api:os-flavor-access"),
             MinRamMb: q["minRam"].ToString() is { Length: > 0 } minRam && int.TryParse(minRam, out var ram) ? ram : null,
             MinDiskGb: q["minDisk"].ToString() is { Length: > 0 } minDisk && int.TryParse(minDisk, out var disk) ? disk : null,
             Marker: q["marker"].ToString() is { Length: > 0 } marker ? marker : null,

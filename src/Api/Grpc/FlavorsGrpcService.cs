@@ -14,7 +14,7 @@ public sealed class FlavorsGrpcService(IMediator mediator, Caller caller) : Comp
     public override async Task<ListFlavorsResponse> ListFlavors(ListFlavorsRequest request, ServerCallContext context)
     {
         var limit = request.Limit == 0 ? (int?)null : request.Limit;
-        var flavors = await mediator.Send(new ListFlavors(caller.IsAdmin,
+        var flavors = await mediator.Send(new ListFlavors(caller.Allows("os_compute_api:os-flavor-access"),
             MinRamMb: request.MinRamMb == 0 ? null : request.MinRamMb,
             MinDiskGb: request.MinDiskGb == 0 ? null : request.MinDiskGb,
             Marker: request.Marker.Length == 0 ? null : request.Marker,

@@ -43,7 +43,7 @@ public sealed class ServersGrpcService(IMediator mediator, ReadYourWrites reads,
     }
 
     public override async Task<ServerMessage> GetServer(GetServerRequest request, ServerCallContext context) =>
-        ToMessage(await mediator.Send(new GetServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), caller.IsAdmin);
+        ToMessage(await mediator.Send(new GetServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), caller.Allows(ServerJson.ExtendedAttributesPolicy));
 
     public override async Task<ListServersResponse> ListServers(ListServersRequest request, ServerCallContext context)
     {
@@ -61,7 +61,7 @@ public sealed class ServersGrpcService(IMediator mediator, ReadYourWrites reads,
             ChangesSince: request.ChangesSince?.ToDateTimeOffset(),
             SortAscending: request.SortAscending);
         var servers = await mediator.Send(new ListServers(filter), context.CancellationToken);
-        var response = new ListServersResponse { Servers = { servers.Select(s => ToMessage(s, caller.IsAdmin)) } };
+        var response = new ListServersResponse { Servers = { servers.Select(s => ToMessage(s, caller.Allows(ServerJson.ExtendedAttributesPolicy))) } };
         if (filter.Limit is { } limit && servers.Count == limit) response.NextMarker = servers[^1].Id.ToString();
         return response;
     }

@@ -20,7 +20,7 @@ public sealed class AvailabilityZoneQueries(IQuerySession session, Caller caller
 {
     public async ValueTask<IReadOnlyList<ZoneRecord>> Handle(ListAvailabilityZones query, CancellationToken ct)
     {
-        if (query.Detail) caller.RequireAdmin("os_compute_api:os-availability-zone:detail");
+        if (query.Detail) caller.Authorize("os_compute_api:os-availability-zone:detail");
         var services = await ServiceRecords.All(session, clock.GetUtcNow(), ct);
         var enabled = services.Where(s => s.Enabled).ToList();
         var available = enabled.Select(s => s.Zone).Distinct().Order(StringComparer.Ordinal).ToList();

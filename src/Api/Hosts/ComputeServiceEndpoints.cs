@@ -24,7 +24,7 @@ public sealed class ServiceQueries(IQuerySession session, Caller caller, TimePro
 {
     public async ValueTask<IReadOnlyList<ServiceRecord>> Handle(ListServices query, CancellationToken ct)
     {
-        caller.RequireAdmin("os_compute_api:os-services:list");
+        caller.Authorize("os_compute_api:os-services:list");
         IEnumerable<ServiceRecord> services = await ServiceRecords.All(session, clock.GetUtcNow(), ct);
         if (query.Host is { } host) services = services.Where(s => s.Host == host);
         if (query.Binary is { } binary) services = services.Where(s => s.Binary == binary);
@@ -33,7 +33,7 @@ public sealed class ServiceQueries(IQuerySession session, Caller caller, TimePro
 
     public async ValueTask<ServiceRecord> Handle(FindServiceById query, CancellationToken ct)
     {
-        caller.RequireAdmin(query.Policy);
+        caller.Authorize(query.Policy);
         var services = await ServiceRecords.All(session, clock.GetUtcNow(), ct);
         var found = Guid.TryParse(query.Id, out var uuid) ? services.FirstOrDefault(s => s.Uuid == uuid)
             : int.TryParse(query.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? services.FirstOrDefault(s => s.Id == id)
@@ -43,7 +43,7 @@ public sealed class ServiceQueries(IQuerySession session, Caller caller, TimePro
 
     public async ValueTask<ServiceRecord> Handle(FindServiceByHost query, CancellationToken ct)
     {
-        caller.RequireAdmin(query.Policy);
+        caller.Authorize(query.Policy);
         if (query.Binary != ServiceRecord.ComputeBinary) throw ComputeServicesOnly(query.Binary);
         var services = await ServiceRecords.Computes(session, clock.GetUtcNow(), ct);
         return services.FirstOrDefault(s => s.Host == query.Host)

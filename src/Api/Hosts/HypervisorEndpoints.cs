@@ -37,7 +37,7 @@ public sealed class HypervisorQueries(IQuerySession session, Caller caller, Time
 {
     public async ValueTask<IReadOnlyList<HypervisorRecord>> Handle(ListHypervisors query, CancellationToken ct)
     {
-        caller.RequireAdmin(query.Policy);
+        caller.Authorize(query.Policy);
         IEnumerable<ServiceRecord> computes = await ServiceRecords.Computes(session, clock.GetUtcNow(), ct);
         if (query.Pattern is { } pattern)
         {
@@ -51,7 +51,7 @@ public sealed class HypervisorQueries(IQuerySession session, Caller caller, Time
 
     public async ValueTask<HypervisorRecord> Handle(GetHypervisor query, CancellationToken ct)
     {
-        caller.RequireAdmin(query.Policy);
+        caller.Authorize(query.Policy);
         var computes = await ServiceRecords.Computes(session, clock.GetUtcNow(), ct);
         var found = Guid.TryParse(query.Id, out var uuid) ? computes.FirstOrDefault(s => s.Uuid == uuid)
             : int.TryParse(query.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? computes.FirstOrDefault(s => s.Id == id)
@@ -62,7 +62,7 @@ public sealed class HypervisorQueries(IQuerySession session, Caller caller, Time
 
     public async ValueTask<HypervisorStatistics> Handle(GetHypervisorStatistics query, CancellationToken ct)
     {
-        caller.RequireAdmin("os_compute_api:os-hypervisors:statistics");
+        caller.Authorize("os_compute_api:os-hypervisors:statistics");
         var hosts = (await ServiceRecords.Computes(session, clock.GetUtcNow(), ct)).Where(s => s.Enabled).Select(s => s.Compute!).ToList();
         return new HypervisorStatistics(hosts.Count,
             hosts.Sum(h => (long)h.Inventory.Vcpus), hosts.Sum(h => (long)h.Inventory.MemoryMb), hosts.Sum(h => (long)h.Inventory.DiskGb),

@@ -56,12 +56,3 @@ public static class ServiceRecords
     public static async Task<IReadOnlyList<ServiceRecord>> All(IQuerySession session, DateTimeOffset now, CancellationToken ct) =>
         [.. ControlPlane(now), .. await Computes(session, now, ct)];
 }
-
-/// <summary>The operator views are admin-only, with Nova's policy name in the refusal.</summary>
-public static class OperatorPolicy
-{
-    public static void RequireAdmin(this Caller caller, string policy)
-    {
-        if (!caller.IsAdmin) throw new Forbidden($"Policy doesn't allow {policy} to be performed.");
-    }
-}

@@ -1,14 +1,17 @@
 using System.Text.RegularExpressions;
+using Nova.Api.Identity;
 using Nova.Commands.Requests;
+using Nova.Keystone;
 
 namespace Nova.Api.Http;
 
 /// <summary>
-/// Request id and Nova's <c>noauth2</c> identity: the token <c>user:project</c> (a token without a
-/// colon is both), user <c>admin</c> is an admin. Every response carries the request id, which
-/// becomes the correlation id of the events the request appends.
+/// Request id and the caller: the <c>X-Auth-Token</c> header (a REST header, or gRPC metadata, which arrives as an
+/// HTTP/2 header) is turned into the caller by the configured <see cref="ICallerAuthentication"/>. No token or an
+/// invalid one is 401 with <c>WWW-Authenticate</c>; an identity service that cannot answer is 503, never a pass.
+/// Every response carries the request id, which becomes the correlation id of the events the request appends.
 /// </summary>
-public sealed partial class RequestIdentityMiddleware(RequestDelegate next)
+public sealed partial class RequestIdentityMiddleware(RequestDelegate next, ICallerAuthentication authentication, ILogger<RequestIdentityMiddleware> log)
 {
     [GeneratedRegex("^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex RequestIdFormat();
@@ -27,19 +30,30 @@ public sealed partial class RequestIdentityMiddleware(RequestDelegate next)
         }
 
         var token = http.Request.Headers["X-Auth-Token"].ToString();
-        if (string.IsNullOrEmpty(token))
+        CallerIdentity? identity;
+        try
         {
-            http.Response.Headers.WWWAuthenticate = "Keystone uri=\"noauth2\"";
-            await NovaError.Write(http, 401, "Authentication required");
+            identity = token.Length == 0 ? null : await authentication.Authenticate(token, http.RequestAborted);
+        }
+        catch (KeystoneUnavailable e)
+        {
+            log.LogError("Identity service unavailable: {Reason}", e.Message);
+            await NovaError.Write(http, 503, "The identity service is unavailable; the request cannot be authenticated.");
             return;
         }
-        var parts = token.Split(':', 2);
-        caller.UserId = parts[0];
-        caller.ProjectId = parts.Length == 2 && parts[1].Length > 0 ? parts[1] : parts[0];
-        caller.IsAdmin = caller.UserId == "admin";
+        if (identity is null)
+        {
+            http.Response.Headers.WWWAuthenticate = authentication.Challenge;
+            await NovaError.Write(http, 401, "The request you have made requires authentication.");
+            return;
+        }
+        caller.UserId = identity.UserId;
+        caller.ProjectId = identity.ProjectId;
+        caller.DomainId = identity.DomainId;
+        caller.Roles = identity.Roles;
         await next(http);
     }
 
     private static bool IsPublic(PathString path) =>
-        path == "/" || path == "/v2.1" || path == "/v2.1/" || path == "/healthz";
+        path == "/" || path == "/v2.1" || path == "/v2.1/" || path == "/healthz" || path == "/image" || path == "/image/" || path == "/image/versions";
 }

@@ -16,7 +16,7 @@ public sealed class InstanceActionQueries(IQuerySession session, Caller caller) 
     public async ValueTask<InstanceActionLog> Handle(GetInstanceActions query, CancellationToken ct)
     {
         var log = await session.LoadAsync<InstanceActionLog>(query.ServerId, ct);
-        if (log is null || (!caller.IsAdmin && log.ProjectId != caller.ProjectId)) throw new ServerNotFound(query.ServerId);
+        if (log is null || !caller.Allows("os_compute_api:os-instance-actions:list", log.ProjectId)) throw new ServerNotFound(query.ServerId);
         return log;
     }
 }
@@ -39,6 +39,7 @@ public static class InstanceActionEndpoints
                          ?? throw NovaError.NotFound($"Action {requestId} on instance {id} could not be found.");
             var body = Action(http, log.Id, action);
             var version = MicroversionMiddleware.Of(http);
+            var details = caller.Allows("os_compute_api:os-instance-actions:events:details");
             body["events"] = action.Events.Select(e =>
             {
                 var ev = new Dictionary<string, object?>
@@ -48,11 +49,11 @@ public static class InstanceActionEndpoints
                     ["finish_time"] = NovaJson.UsageTime(e.FinishTime),
                     ["result"] = e.Result,
                 };
-                if (caller.IsAdmin) ev["traceback"] = e.Result == "Error" ? e.Details : null;
+                if (details) ev["traceback"] = e.Result == "Error" ? e.Details : null;
                 if (version.AtLeast(62))
                 {
                     ev["hostId"] = ServerJson.HostId(log.ProjectId, e.Host);
-                    if (caller.IsAdmin) ev["host"] = e.Host;
+                    if (details) ev["host"] = e.Host;
                 }
                 return ev;
             }).ToList();

@@ -18,9 +18,8 @@ public sealed class QuotaQueries(IQuerySession session, Caller caller, QuotaDefa
 {
     public async ValueTask<QuotaView> Handle(GetQuota query, CancellationToken ct)
     {
-        if (!caller.IsAdmin && query.ProjectId != caller.ProjectId)
-            throw new Forbidden("Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.");
         if (query.Defaults) return new QuotaView(defaults.Limits, null);
+        caller.Authorize("os_compute_api:os-quota-sets:show", query.ProjectId);
         var limits = defaults.For(await session.LoadAsync<QuotaSetRecord>(query.ProjectId, ct));
         return new QuotaView(limits, await session.LoadAsync<ProjectUsage>(ProjectUsageId.From(query.ProjectId), ct));
     }
@@ -33,7 +32,7 @@ public static class QuotaEndpoints
     {
         api.MapGet("/limits", async (HttpContext http, IMediator m, Caller caller) =>
         {
-            var project = http.Request.Query["tenant_id"].ToString() is { Length: > 0 } t && caller.IsAdmin ? t : caller.ProjectId;
+            var project = http.Request.Query["tenant_id"].ToString() is { Length: > 0 } t && caller.Allows("os_compute_api:limits:other_project") ? t : caller.ProjectId;
             var q = await m.Send(new GetQuota(project));
             return NovaJson.Json(new
             {

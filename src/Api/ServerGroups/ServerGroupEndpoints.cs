@@ -18,14 +18,14 @@ public sealed class ServerGroupQueries(IQuerySession session, Caller caller) :
     public async ValueTask<IReadOnlyList<ServerGroup>> Handle(ListServerGroups query, CancellationToken ct)
     {
         IQueryable<ServerGroup> groups = session.Query<ServerGroup>();
-        if (!(query.AllProjects && caller.IsAdmin)) groups = groups.Where(g => g.ProjectId == caller.ProjectId);
+        if (!(query.AllProjects && caller.Allows("os_compute_api:os-server-groups:index:all_projects"))) groups = groups.Where(g => g.ProjectId == caller.ProjectId);
         return (await groups.ToListAsync(ct)).Where(g => !g.Deleted).OrderBy(g => g.Name, StringComparer.Ordinal).ToList();
     }
 
     public async ValueTask<ServerGroup> Handle(GetServerGroup query, CancellationToken ct)
     {
         var group = await session.LoadAsync<ServerGroup>(query.Id, ct);
-        return group is { Deleted: false } && (caller.IsAdmin || group.ProjectId == caller.ProjectId)
+        return group is { Deleted: false } && caller.Allows("os_compute_api:os-server-groups:show", group.ProjectId)
             ? group
             : throw new NotFound($"Instance group {query.Id} could not be found.");
     }

@@ -3,12 +3,14 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nova.Api.Http;
+using Nova.Api.Identity;
 using Nova.Commands.Requests;
 using Nova.Commands.Servers.Console;
 using Nova.Commands.Servers.Creating;
 using Nova.Commands.Servers.Deleting;
 using Nova.Commands.Servers.Locking;
 using Nova.Commands.Servers.Rebooting;
+using Nova.Commands.Servers.Resetting;
 using Nova.Commands.Servers.Starting;
 using Nova.Commands.Servers.Stopping;
 using Nova.Domain.Servers;
@@ -24,7 +26,7 @@ public static class ServerEndpoints
         api.MapGet("/servers", (HttpContext http, IMediator mediator, Caller caller) => List(http, mediator, caller, detail: false));
         api.MapGet("/servers/detail", (HttpContext http, IMediator mediator, Caller caller) => List(http, mediator, caller, detail: true));
         api.MapGet("/servers/{id}", async (string id, HttpContext http, IMediator mediator, Caller caller) =>
-            NovaJson.Json(new { server = ServerJson.Detail(http, await mediator.Send(new GetServer(ParseId(id))), caller.IsAdmin) }));
+            NovaJson.Json(new { server = ServerJson.Detail(http, await mediator.Send(new GetServer(ParseId(id))), caller.Allows(ServerJson.ExtendedAttributesPolicy)) }));
         api.MapPost("/servers", Create);
         api.MapDelete("/servers/{id}", async (string id, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
         {
@@ -58,7 +60,7 @@ public static class ServerEndpoints
         var servers = await mediator.Send(new ListServers(filter));
         var body = new Dictionary<string, object?>
         {
-            ["servers"] = servers.Select(s => detail ? ServerJson.Detail(http, s, caller.IsAdmin) : ServerJson.Summary(http, s)).ToList(),
+            ["servers"] = servers.Select(s => detail ? ServerJson.Detail(http, s, caller.Allows(ServerJson.ExtendedAttributesPolicy)) : ServerJson.Summary(http, s)).ToList(),
         };
         if (Links.Next(http, detail ? "servers/detail" : "servers", filter.Limit, servers.Count, servers.LastOrDefault()?.Id.ToString()) is { } next)
             body["servers_links"] = next;
@@ -135,17 +137,19 @@ public static class ServerEndpoints
     [
         "resize", "confirmResize", "revertResize", "rebuild", "pause", "unpause", "suspend", "resume",
         "shelve", "shelveOffload", "unshelve", "rescue", "unrescue", "createImage", "createBackup", "migrate",
-        "os-migrateLive", "evacuate", "forceDelete", "restore", "os-resetState",
+        "os-migrateLive", "evacuate", "forceDelete", "restore",
         "changePassword", "trigger_crash_dump", "os-getVNCConsole", "os-getSerialConsole", "addSecurityGroup",
         "removeSecurityGroup", "injectNetworkInfo", "resetNetwork",
     ];
 
-    private static async Task<IResult> Act(string id, HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct)
+    private static async Task<IResult> Act(string id, HttpContext http, IMediator mediator, ReadYourWrites reads, Caller caller, CancellationToken ct)
     {
         var serverId = ParseId(id);
         var body = await NovaJson.ReadObject(http.Request);
         if (body.Count != 1) throw NovaError.BadRequest("Malformed request body: exactly one action expected");
         var (action, args) = body.First();
+        if (RoutePolicies.ForAction(action) is { } rule) caller.Authorize(rule);
+        else if (NotImplementedActions.Contains(action)) caller.Authorize("os_compute_api:servers:unimplemented_action");
         if (action == "os-getConsoleOutput")
         {
             var length = args is JsonObject o2 ? NovaJson.OptionalInt(o2, "length") : null;
@@ -160,6 +164,7 @@ public static class ServerEndpoints
             "reboot" => await mediator.Send(new RebootServer(serverId, RebootTypeOf(args)), ct),
             "lock" => await mediator.Send(new LockServer(serverId, args is JsonObject o ? NovaJson.OptionalString(o, "locked_reason") : null), ct),
             "unlock" => await mediator.Send(new UnlockServer(serverId), ct),
+            "os-resetState" => await mediator.Send(new ResetServerState(serverId, ResetStateOf(args)), ct),
             _ when NotImplementedActions.Contains(action) =>
                 throw new NovaError(501, $"The '{action}' action is not implemented by this control plane yet."),
             _ => throw NovaError.BadRequest($"There is no such action: {action}"),
@@ -167,6 +172,14 @@ public static class ServerEndpoints
         await reads.WaitFor(write, ct);
         return Results.StatusCode(202);
     }
+
+    private static VmState ResetStateOf(JsonNode? args) =>
+        (args is JsonObject o ? NovaJson.OptionalString(o, "state") : null) switch
+        {
+            "active" => VmState.Active,
+            "error" => VmState.Error,
+            var other => throw NovaError.BadRequest($"Invalid input for field/attribute state. Value: {other ?? "missing"}. '{other}' is not one of ['active', 'error']"),
+        };
 
     private static RebootType RebootTypeOf(JsonNode? args)
     {

@@ -15,6 +15,9 @@ public static class ServerJson
         ["links"] = Links.For(http, "servers", s.Id.ToString()),
     };
 
+    /// <summary>The rule that shows <c>OS-EXT-SRV-ATTR:*</c> (host, hypervisor, instance name).</summary>
+    public const string ExtendedAttributesPolicy = "os_compute_api:os-extended-server-attributes";
+
     public static Dictionary<string, object?> Detail(HttpContext http, ServerView s, bool isAdmin)
     {
         var version = MicroversionMiddleware.Of(http);

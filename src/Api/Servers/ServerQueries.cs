@@ -25,8 +25,7 @@ public sealed class ServerQueryHandlers(IQuerySession session, Caller caller)
     public async ValueTask<IReadOnlyList<ServerView>> Handle(ListServers query, CancellationToken ct)
     {
         var f = query.Filter;
-        if (f.AllTenants && !caller.IsAdmin)
-            throw new Forbidden("Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.");
+        if (f.AllTenants) caller.Authorize("os_compute_api:servers:index:get_all_tenants");
         var all = f.AllTenants;
         IQueryable<ServerView> q = session.Query<ServerView>();
         q = f.ChangesSince is { } since ? q.Where(s => s.UpdatedAt >= since) : q.Where(s => !s.Deleted);
@@ -41,7 +40,7 @@ public sealed class ServerQueryHandlers(IQuerySession session, Caller caller)
             servers = servers.Where(s => regex.IsMatch(s.Name));
         }
         if (f.Status is { } status) servers = servers.Where(s => s.Status.Equals(status, StringComparison.OrdinalIgnoreCase));
-        if (f.Host is { } host && caller.IsAdmin) servers = servers.Where(s => s.Host == host);
+        if (f.Host is { } host && caller.Allows("os_compute_api:servers:allow_all_filters")) servers = servers.Where(s => s.Host == host);
         if (f.FlavorId is { } flavor) servers = servers.Where(s => s.Flavor.Id == flavor);
         if (f.ImageId is { } image) servers = servers.Where(s => s.ImageId == image);
 
@@ -58,7 +57,7 @@ public sealed class ServerQueryHandlers(IQuerySession session, Caller caller)
     public async ValueTask<ServerView> Handle(GetServer query, CancellationToken ct)
     {
         var view = await session.LoadAsync<ServerView>(query.ServerId, ct);
-        if (view is null || view.Deleted || (!caller.IsAdmin && view.ProjectId != caller.ProjectId))
+        if (view is null || view.Deleted || !caller.Allows("os_compute_api:servers:show", view.ProjectId))
             throw new ServerNotFound(query.ServerId);
         return view;
     }

@@ -29,7 +29,7 @@ public sealed class FlavorHandlers(IDocumentStore store, Caller caller, TimeProv
 {
     public async ValueTask<FlavorRecord> Handle(CreateFlavor command, CancellationToken ct)
     {
-        if (!caller.IsAdmin) throw new Forbidden("Policy doesn't allow os_compute_api:os-flavor-manage:create to be performed.");
+        caller.Authorize("os_compute_api:os-flavor-manage:create");
         var id = command.Id is null or "auto" or "" ? Guid.NewGuid().ToString() : command.Id;
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<FlavorRecord>(id, ct) is not null)
@@ -49,7 +49,7 @@ public sealed class FlavorHandlers(IDocumentStore store, Caller caller, TimeProv
 
     public async ValueTask<bool> Handle(DeleteFlavor command, CancellationToken ct)
     {
-        if (!caller.IsAdmin) throw new Forbidden("Policy doesn't allow os_compute_api:os-flavor-manage:delete to be performed.");
+        caller.Authorize("os_compute_api:os-flavor-manage:delete");
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<FlavorRecord>(command.Id, ct) is null)
             throw new NotFound($"Flavor {command.Id} could not be found.");

@@ -68,7 +68,7 @@ public sealed class HostAggregateHandlers(EventSessions sessions, Caller caller,
 
     public async ValueTask<HostAggregateRecord> Handle(CreateHostAggregate command, CancellationToken ct)
     {
-        RequireAdmin("create");
+        Authorize("create");
         return await sessions.WithRetry(async session =>
         {
             var all = await session.Query<HostAggregateRecord>().ToListAsync(ct);
@@ -84,13 +84,13 @@ public sealed class HostAggregateHandlers(EventSessions sessions, Caller caller,
 
     public ValueTask<HostAggregateRecord> Handle(UpdateHostAggregate command, CancellationToken ct)
     {
-        RequireAdmin("update");
+        Authorize("update");
         return Change(command.Id, new HostAggregateCommand.Update(command.Name, command.SetZone, command.AvailabilityZone), ct);
     }
 
     public ValueTask<HostAggregateRecord> Handle(ChangeHostAggregate command, CancellationToken ct)
     {
-        RequireAdmin(command.Change switch
+        Authorize(command.Change switch
         {
             HostAggregateCommand.AddHost => "add_host",
             HostAggregateCommand.RemoveHost => "remove_host",
@@ -101,7 +101,7 @@ public sealed class HostAggregateHandlers(EventSessions sessions, Caller caller,
 
     public async ValueTask<bool> Handle(DeleteHostAggregate command, CancellationToken ct)
     {
-        RequireAdmin("delete");
+        Authorize("delete");
         return await sessions.WithRetry(async session =>
         {
             var record = await session.LoadAsync<HostAggregateRecord>(command.Id, ct) ?? throw NotFound(command.Id);
@@ -135,9 +135,9 @@ public sealed class HostAggregateHandlers(EventSessions sessions, Caller caller,
             return record;
         });
 
-    private void RequireAdmin(string action)
+    private void Authorize(string action)
     {
-        if (!caller.IsAdmin) throw new Forbidden($"Policy doesn't allow {Policy}:{action} to be performed.");
+        caller.Authorize($"{Policy}:{action}");
     }
 
     private static HostAggregateNotFound NotFound(int id) => new($"Aggregate {id} could not be found.");

@@ -18,7 +18,7 @@ public static class HostStreams
     public static async Task<ComputeHost> Execute(
         EventSessions sessions, Caller caller, string policy, string host, ComputeHostCommand command, CancellationToken ct)
     {
-        if (!caller.IsAdmin) throw new Forbidden($"Policy doesn't allow {policy} to be performed.");
+        caller.Authorize(policy);
         await using var session = sessions.Open();
         var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
         if (stream.Aggregate is not { Deleted: false } state) throw new HostNotFound(host);

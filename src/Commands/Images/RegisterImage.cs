@@ -39,7 +39,7 @@ public sealed class RegisterImageHandler(IDocumentStore store, Caller caller, Ti
     public async ValueTask<ImageRecord> Handle(RegisterImage command, CancellationToken ct)
     {
         // Glance's default policy: only admins publicize images.
-        if (command.Visibility == "public" && !caller.IsAdmin)
+        if (command.Visibility == "public" && !caller.Allows("publicize_image"))
             throw new Forbidden("You are not authorized to complete publicize_image action.");
         var id = command.Id ?? Guid.NewGuid();
         await using var session = store.LightweightSession();

@@ -27,7 +27,7 @@ public sealed class QuotaSetHandlers(IDocumentStore store, Caller caller)
 {
     public async ValueTask<QuotaSetRecord> Handle(UpdateQuotaSet command, CancellationToken ct)
     {
-        if (!caller.IsAdmin) throw new Forbidden("Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.");
+        caller.Authorize("os_compute_api:os-quota-sets:update");
         await using var session = store.LightweightSession();
         var record = await session.LoadAsync<QuotaSetRecord>(command.ProjectId, ct) ?? new QuotaSetRecord { Id = command.ProjectId };
         record.Instances = command.Instances ?? record.Instances;
@@ -44,7 +44,7 @@ public sealed class QuotaSetHandlers(IDocumentStore store, Caller caller)
 
     public async ValueTask<bool> Handle(ResetQuotaSet command, CancellationToken ct)
     {
-        if (!caller.IsAdmin) throw new Forbidden("Policy doesn't allow os_compute_api:os-quota-sets:delete to be performed.");
+        caller.Authorize("os_compute_api:os-quota-sets:delete");
         await using var session = store.LightweightSession();
         session.Delete<QuotaSetRecord>(command.ProjectId);
         await session.SaveChangesAsync(ct);

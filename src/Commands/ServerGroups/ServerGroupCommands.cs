@@ -51,7 +51,7 @@ public sealed class ServerGroupHandlers(IDocumentStore store, EventSessions sess
     {
         await using var session = sessions.Open();
         var stream = await session.Events.FetchForExclusiveWriting<ServerGroup>(command.GroupId, ct);
-        if (stream.Aggregate is not { Deleted: false } group || (!caller.IsAdmin && group.ProjectId != caller.ProjectId))
+        if (stream.Aggregate is not { Deleted: false } group || !caller.Allows("os_compute_api:os-server-groups:show", group.ProjectId))
             throw new NotFound($"Instance group {command.GroupId} could not be found.");
         stream.AppendMany(ServerGroupDecider.Decide(new ServerGroupCommand.Delete(), group));
         await session.SaveChangesAsync(ct);

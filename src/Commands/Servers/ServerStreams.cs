@@ -7,7 +7,7 @@ namespace Nova.Commands.Servers;
 /// <summary>
 /// The one write path for a user's server command: fetch, check ownership, decide, append. A race
 /// lost to the control plane's own progress (a host report, the scheduler) is decided again on the
-/// new state; only a race still lost after that is the user's 409.
+/// new state; only a race still lost after that is the user's 409. <c>policy</c> is the action's <see cref="NovaPolicy"/> rule.
 /// </summary>
 public static class ServerStreams
 {
@@ -16,7 +16,7 @@ public static class ServerStreams
     public static async Task<ServerWrite> Execute(
         EventSessions sessions, Caller caller, Guid serverId,
         Func<Server, ServerCommand> command, Func<IDocumentSession, Server, IReadOnlyList<object>, Task>? alongside = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default, string? policy = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -24,8 +24,10 @@ public static class ServerStreams
             var stream = await session.Events.FetchForWriting<Server>(serverId, ct);
             var state = stream.Aggregate;
             // Another project's server does not exist for this caller (Nova answers 404, not 403).
-            if (state is null || state.VmState == VmState.Deleted || (!caller.IsAdmin && state.ProjectId != caller.ProjectId))
+            if (state is null || state.VmState == VmState.Deleted || !caller.Allows("os_compute_api:servers:show", state.ProjectId))
                 throw new ServerNotFound(serverId);
+            // The action's own rule (e.g. a reader may see the server but not stop it), whatever the transport.
+            if (policy is not null) caller.Authorize(policy, state.ProjectId);
 
             var events = ServerDecider.Decide(command(state), state);
             if (events.Count == 0) return new ServerWrite(serverId, stream.CurrentVersion ?? 0);

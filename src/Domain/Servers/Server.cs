@@ -85,6 +85,7 @@ public sealed record Server(
             },
             ServerLocked e => state with { Locked = true, LockedBy = e.LockedBy, LockedReason = e.Reason },
             ServerUnlocked => state with { Locked = false, LockedBy = null, LockedReason = null },
+            ServerStateReset e => state with { VmState = e.VmState, TaskState = null },
             ServerDeleteRequested => state with { TaskState = Servers.TaskState.Deleting },
             ServerDeleted e => state with
             {

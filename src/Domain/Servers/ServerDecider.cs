@@ -18,6 +18,8 @@ public abstract record ServerCommand
     public sealed record Reboot(Requester By, RebootType Type) : ServerCommand;
     public sealed record Lock(Requester By, string? Reason) : ServerCommand;
     public sealed record Unlock(Requester By) : ServerCommand;
+    /// <summary>os-resetState: an admin's repair of a record stuck in a task or state; nothing is asked of the host.</summary>
+    public sealed record ResetState(Requester By, VmState State) : ServerCommand;
     /// <summary><paramref name="HostIsUp"/>: false lets the API delete locally, as Nova does when the compute service is down.</summary>
     public sealed record Delete(Requester By, bool HostIsUp, DateTimeOffset Now) : ServerCommand;
 
@@ -55,7 +57,7 @@ public static class ServerDecider
 
         if (state is null || state.VmState == VmState.Deleted)
             return command is ServerCommand.Create or ServerCommand.Stop or ServerCommand.Start
-                or ServerCommand.Reboot or ServerCommand.Lock or ServerCommand.Unlock or ServerCommand.Delete
+                or ServerCommand.Reboot or ServerCommand.Lock or ServerCommand.Unlock or ServerCommand.Delete or ServerCommand.ResetState
                 ? throw new ServerNotFound(state?.Id ?? Guid.Empty)
                 : Nothing; // a late report for a server that is gone
 
@@ -77,6 +79,9 @@ public static class ServerDecider
                 () => new ServerRebootRequested(id, state.Host!, RebootType.Hard)),
             ServerCommand.Lock c => Lock(state, c),
             ServerCommand.Unlock c => Unlock(state, c),
+            ServerCommand.ResetState c => c.By.IsAdmin && c.State is VmState.Active or VmState.Error
+                ? [new ServerStateReset(id, c.State)]
+                : throw new ArgumentException("Only an admin resets a server, to active or error", nameof(command)),
             ServerCommand.Delete c => Delete(state, c),
 
             ServerCommand.RecordScheduled c =>

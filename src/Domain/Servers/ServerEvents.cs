@@ -73,6 +73,8 @@ public sealed record ServerPowerStateChanged(Guid ServerId, string Host, PowerSt
 public sealed record ServerLocked(Guid ServerId, string LockedBy, string? Reason) : IServerEvent;
 
 public sealed record ServerUnlocked(Guid ServerId) : IServerEvent;
+/// <summary>An admin forced the record to <paramref name="VmState"/> (active or error) and cleared the task (Nova's os-resetState).</summary>
+public sealed record ServerStateReset(Guid ServerId, VmState VmState) : IServerEvent;
 
 /// <summary>Delete accepted; <see cref="Host"/> is null when no host ever held the server.</summary>
 public sealed record ServerDeleteRequested(Guid ServerId, string? Host) : IServerEvent;
@@ -89,5 +91,6 @@ public static class ServerEventTypes
         typeof(ServerStopRequested), typeof(ServerStopped), typeof(ServerStartRequested), typeof(ServerStarted),
         typeof(ServerRebootRequested), typeof(ServerRebooted), typeof(ServerActionFailed),
         typeof(ServerPowerStateChanged), typeof(ServerLocked), typeof(ServerUnlocked), typeof(ServerDeleteRequested), typeof(ServerDeleted),
+        typeof(ServerStateReset),
     ];
 }

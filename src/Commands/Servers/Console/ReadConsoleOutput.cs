@@ -19,8 +19,9 @@ public sealed class ReadConsoleOutputHandler(IDocumentStore store, IClientFactor
     {
         await using var session = store.QuerySession();
         var server = await session.Events.AggregateStreamAsync<Server>(query.ServerId, token: ct);
-        if (server is null || server.VmState == VmState.Deleted || (!caller.IsAdmin && server.ProjectId != caller.ProjectId))
+        if (server is null || server.VmState == VmState.Deleted || !caller.Allows("os_compute_api:servers:show", server.ProjectId))
             throw new ServerNotFound(query.ServerId);
+        caller.Authorize("os_compute_api:os-console-output", server.ProjectId);
         if (server.Host is null || server.VmState == VmState.Building)
             throw new ServerConflict($"Instance {query.ServerId} is not ready yet: it has no console.");
 

@@ -59,6 +59,7 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
 {
     public async ValueTask<CreatedServers> Handle(CreateServer command, CancellationToken ct)
     {
+        caller.Authorize("os_compute_api:servers:create");
         FlavorRecord flavor;
         ImageRecord image;
         await using (var query = store.QuerySession())

@@ -32,6 +32,6 @@ public sealed class DeleteServerHandler(EventSessions sessions, Caller caller, T
             alongside: async (session, state, events) =>
             {
                 if (events.OfType<ServerDeleted>().Any()) await ServerRemoval.GiveBack(session, state, ct);
-            }, ct);
+            }, ct, policy: "os_compute_api:servers:delete");
     }
 }

@@ -14,9 +14,9 @@ public sealed class LockServerHandler(EventSessions sessions, Caller caller)
 {
     public async ValueTask<ServerWrite> Handle(LockServer command, CancellationToken ct) =>
         await ServerStreams.Execute(sessions, caller, command.ServerId,
-            _ => new ServerCommand.Lock(caller.AsRequester(), command.Reason), ct: ct);
+            _ => new ServerCommand.Lock(caller.AsRequester(), command.Reason), ct: ct, policy: "os_compute_api:os-lock-server:lock");
 
     public async ValueTask<ServerWrite> Handle(UnlockServer command, CancellationToken ct) =>
         await ServerStreams.Execute(sessions, caller, command.ServerId,
-            _ => new ServerCommand.Unlock(caller.AsRequester()), ct: ct);
+            _ => new ServerCommand.Unlock(caller.AsRequester()), ct: ct, policy: "os_compute_api:os-lock-server:unlock");
 }

@@ -11,5 +11,5 @@ public sealed class RebootServerHandler(EventSessions sessions, Caller caller) :
 {
     public async ValueTask<ServerWrite> Handle(RebootServer command, CancellationToken ct) =>
         await ServerStreams.Execute(sessions, caller, command.ServerId,
-            _ => new ServerCommand.Reboot(caller.AsRequester(), command.Type), ct: ct);
+            _ => new ServerCommand.Reboot(caller.AsRequester(), command.Type), ct: ct, policy: "os_compute_api:servers:reboot");
 }

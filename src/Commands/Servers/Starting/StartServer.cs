@@ -11,5 +11,5 @@ public sealed class StartServerHandler(EventSessions sessions, Caller caller) : 
 {
     public async ValueTask<ServerWrite> Handle(StartServer command, CancellationToken ct) =>
         await ServerStreams.Execute(sessions, caller, command.ServerId,
-            _ => new ServerCommand.Start(caller.AsRequester()), ct: ct);
+            _ => new ServerCommand.Start(caller.AsRequester()), ct: ct, policy: "os_compute_api:servers:start");
 }

@@ -11,5 +11,5 @@ public sealed class StopServerHandler(EventSessions sessions, Caller caller) : I
 {
     public async ValueTask<ServerWrite> Handle(StopServer command, CancellationToken ct) =>
         await ServerStreams.Execute(sessions, caller, command.ServerId,
-            _ => new ServerCommand.Stop(caller.AsRequester()), ct: ct);
+            _ => new ServerCommand.Stop(caller.AsRequester()), ct: ct, policy: "os_compute_api:servers:stop");
 }

@@ -6,10 +6,14 @@ namespace Nova.ComputeWorker.Drivers.Libvirt;
 
 /// <summary>
 /// Reads images from the image service (Glance's v2 API): the image's record for its disk format, and its bytes,
-/// streamed, resuming with <c>Range: bytes=N-</c> after a broken connection.
+/// streamed, resuming with <c>Range: bytes=N-</c> after a broken connection. Each request carries the token that
+/// <paramref name="token"/> gives at that moment (with Keystone, the service user's, renewed before it expires).
 /// </summary>
-public sealed class ImageService(HttpClient http, string baseUrl, string token)
+public sealed class ImageService(HttpClient http, string baseUrl, Func<CancellationToken, Task<string>> token)
 {
+    /// <summary>A fixed token (noauth2).</summary>
+    public ImageService(HttpClient http, string baseUrl, string token) : this(http, baseUrl, _ => Task.FromResult(token)) { }
+
     private const int MaxAttempts = 5;
     /// <summary>A read that brings nothing for this long counts as a broken connection (and is resumed).</summary>
     private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(60);
@@ -18,7 +22,7 @@ public sealed class ImageService(HttpClient http, string baseUrl, string token)
     /// <summary>The image's declared disk format (e.g. qcow2, raw) and its sha256 (os_hash_value), when the service has one.</summary>
     public async Task<(string DiskFormat, string? Sha256)> Describe(string imageId, CancellationToken ct)
     {
-        using var request = Request($"{root}/v2/images/{Uri.EscapeDataString(imageId)}");
+        using var request = await Request($"{root}/v2/images/{Uri.EscapeDataString(imageId)}", ct);
         using var response = await http.SendAsync(request, ct);
         EnsureFound(response, imageId);
         await using var body = await response.Content.ReadAsStreamAsync(ct);
@@ -52,7 +56,7 @@ public sealed class ImageService(HttpClient http, string baseUrl, string token)
         var buffer = new byte[1 << 20];
         for (var attempt = 1; ; attempt++)
         {
-            using var request = Request(uri);
+            using var request = await Request(uri, ct);
             if (written > 0) request.Headers.Range = new RangeHeaderValue(written, null);
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
             try
@@ -88,10 +92,10 @@ public sealed class ImageService(HttpClient http, string baseUrl, string token)
         }
     }
 
-    private HttpRequestMessage Request(string uri)
+    private async Task<HttpRequestMessage> Request(string uri, CancellationToken ct)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Add("X-Auth-Token", token);
+        request.Headers.Add("X-Auth-Token", await token(ct));
         return request;
     }
 

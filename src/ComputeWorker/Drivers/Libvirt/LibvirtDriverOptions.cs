@@ -9,7 +9,7 @@ public sealed class LibvirtDriverOptions
     public string InstancesPath { get; set; } = "/var/lib/nova-es/instances";
     /// <summary>The image service's root; images are read from <c>{url}/v2/images/{id}</c> and <c>…/file</c>.</summary>
     public string ImageServiceUrl { get; set; } = "http://127.0.0.1:8774/image";
-    /// <summary>Sent as <c>X-Auth-Token</c> to the image service.</summary>
+    /// <summary>Sent as <c>X-Auth-Token</c> to the image service in noauth2 mode (with Keystone, the service user's token is).</summary>
     public string ApiToken { get; set; } = "admin:admin";
     /// <summary>How long a graceful shutdown may take before the instance is powered off hard (Nova's <c>shutdown_timeout</c>).</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 60;

@@ -1,0 +1,108 @@
+using Nova.Api.Http;
+using Nova.Commands.Requests;
+
+namespace Nova.Api.Identity;
+
+/// <summary>
+/// Which <see cref="NovaPolicy"/> rule guards each REST route, checked after routing and before the endpoint runs,
+/// against the caller's own project (or the <c>{project}</c> in the path). The checks that need the target itself
+/// (a server's owner: 404 for another project's) stay with the handlers, through the same rules.
+/// A route under /v2.1 or /image that is not in this table is refused: a new route must say who may call it.
+/// </summary>
+public static class RoutePolicies
+{
+    /// <summary>Decided per action by <see cref="ForAction"/>, in the endpoint that reads the body.</summary>
+    public const string PerAction = "";
+
+    public static readonly IReadOnlyDictionary<string, string> Rules = new Dictionary<string, string>
+    {
+        ["GET /v2.1/servers"] = "os_compute_api:servers:index",
+        ["GET /v2.1/servers/detail"] = "os_compute_api:servers:detail",
+        ["GET /v2.1/servers/{id}"] = "os_compute_api:servers:show",
+        ["POST /v2.1/servers"] = "os_compute_api:servers:create",
+        ["DELETE /v2.1/servers/{id}"] = "os_compute_api:servers:delete",
+        ["POST /v2.1/servers/{id}/action"] = PerAction,
+        ["GET /v2.1/servers/{id}/os-instance-actions"] = "os_compute_api:os-instance-actions:list",
+        ["GET /v2.1/servers/{id}/os-instance-actions/{requestId}"] = "os_compute_api:os-instance-actions:show",
+        ["GET /v2.1/servers/{id}/events"] = "os_compute_api:servers:events:list",
+        ["GET /v2.1/flavors"] = "os_compute_api:flavors",
+        ["GET /v2.1/flavors/detail"] = "os_compute_api:flavors",
+        ["GET /v2.1/flavors/{id}"] = "os_compute_api:flavors",
+        ["GET /v2.1/flavors/{id}/os-extra_specs"] = "os_compute_api:os-flavor-extra-specs:index",
+        ["POST /v2.1/flavors"] = "os_compute_api:os-flavor-manage:create",
+        ["DELETE /v2.1/flavors/{id}"] = "os_compute_api:os-flavor-manage:delete",
+        ["GET /v2.1/images"] = "os_compute_api:images",
+        ["GET /v2.1/images/detail"] = "os_compute_api:images",
+        ["GET /v2.1/images/{id}"] = "os_compute_api:images",
+        ["GET /v2.1/limits"] = "os_compute_api:limits",
+        ["GET /v2.1/os-quota-sets/{project}"] = "os_compute_api:os-quota-sets:show",
+        ["GET /v2.1/os-quota-sets/{project}/defaults"] = "os_compute_api:os-quota-sets:defaults",
+        ["GET /v2.1/os-quota-sets/{project}/detail"] = "os_compute_api:os-quota-sets:detail",
+        ["PUT /v2.1/os-quota-sets/{project}"] = "os_compute_api:os-quota-sets:update",
+        ["DELETE /v2.1/os-quota-sets/{project}"] = "os_compute_api:os-quota-sets:delete",
+        ["GET /v2.1/os-server-groups"] = "os_compute_api:os-server-groups:index",
+        ["GET /v2.1/os-server-groups/{id}"] = "os_compute_api:os-server-groups:show",
+        ["POST /v2.1/os-server-groups"] = "os_compute_api:os-server-groups:create",
+        ["DELETE /v2.1/os-server-groups/{id}"] = "os_compute_api:os-server-groups:delete",
+        ["GET /v2.1/os-services"] = "os_compute_api:os-services:list",
+        ["PUT /v2.1/os-services/{id}"] = "os_compute_api:os-services:update",
+        ["DELETE /v2.1/os-services/{id}"] = "os_compute_api:os-services:delete",
+        ["GET /v2.1/os-hypervisors"] = "os_compute_api:os-hypervisors:list",
+        ["GET /v2.1/os-hypervisors/detail"] = "os_compute_api:os-hypervisors:list-detail",
+        ["GET /v2.1/os-hypervisors/statistics"] = "os_compute_api:os-hypervisors:statistics",
+        ["GET /v2.1/os-hypervisors/{id}"] = "os_compute_api:os-hypervisors:show",
+        ["GET /v2.1/os-hypervisors/{id}/uptime"] = "os_compute_api:os-hypervisors:uptime",
+        ["GET /v2.1/os-hypervisors/{pattern}/search"] = "os_compute_api:os-hypervisors:search",
+        ["GET /v2.1/os-hypervisors/{pattern}/servers"] = "os_compute_api:os-hypervisors:servers",
+        ["GET /v2.1/os-aggregates"] = "os_compute_api:os-aggregates:index",
+        ["GET /v2.1/os-aggregates/{id}"] = "os_compute_api:os-aggregates:show",
+        ["POST /v2.1/os-aggregates"] = "os_compute_api:os-aggregates:create",
+        ["PUT /v2.1/os-aggregates/{id}"] = "os_compute_api:os-aggregates:update",
+        ["DELETE /v2.1/os-aggregates/{id}"] = "os_compute_api:os-aggregates:delete",
+        // add_host, remove_host, set_metadata: each its own rule, checked by the handler.
+        ["POST /v2.1/os-aggregates/{id}/action"] = PerAction,
+        ["GET /v2.1/os-availability-zone"] = "os_compute_api:os-availability-zone:list",
+        ["GET /v2.1/os-availability-zone/detail"] = "os_compute_api:os-availability-zone:detail",
+        ["GET /image/v2/images"] = "get_images",
+        ["GET /image/v2/images/{id}"] = "get_image",
+        ["POST /image/v2/images"] = "add_image",
+        ["DELETE /image/v2/images/{id}"] = "delete_image",
+        ["PUT /image/v2/images/{id}/file"] = "upload_image",
+        ["GET /image/v2/images/{id}/file"] = "download_image",
+    };
+
+    /// <summary>The rule of a server action (the body's only key); null for a key that is no action.</summary>
+    public static string? ForAction(string action) => action switch
+    {
+        "os-start" => "os_compute_api:servers:start",
+        "os-stop" => "os_compute_api:servers:stop",
+        "reboot" => "os_compute_api:servers:reboot",
+        "lock" => "os_compute_api:os-lock-server:lock",
+        "unlock" => "os_compute_api:os-lock-server:unlock",
+        "os-getConsoleOutput" => "os_compute_api:os-console-output",
+        "os-resetState" => "os_compute_api:os-admin-actions:reset_state",
+        _ => null,
+    };
+
+    /// <summary>The route's key in <see cref="Rules"/> (method and route template); null for routes outside the compute and image APIs.</summary>
+    public static string? KeyOf(Endpoint endpoint)
+    {
+        if (endpoint is not RouteEndpoint route || route.RoutePattern.RawText is not { } template) return null;
+        if (!template.StartsWith("/v2.1/", StringComparison.Ordinal) && !template.StartsWith("/image/v2/", StringComparison.Ordinal)) return null;
+        var method = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.FirstOrDefault();
+        return method is null ? null : $"{method} {route.RoutePattern.RawText}";
+    }
+}
+
+/// <summary>Applies <see cref="RoutePolicies"/> to the routed endpoint (403 in Nova's shape).</summary>
+public sealed class RoutePolicyMiddleware(RequestDelegate next)
+{
+    public Task Invoke(HttpContext http, Caller caller)
+    {
+        if (http.GetEndpoint() is not { } endpoint || RoutePolicies.KeyOf(endpoint) is not { } key) return next(http);
+        if (!RoutePolicies.Rules.TryGetValue(key, out var rule))
+            throw new Forbidden($"No policy rule covers {key}; refusing by default.");
+        if (rule != RoutePolicies.PerAction) caller.Authorize(rule, http.GetRouteValue("project") as string);
+        return next(http);
+    }
+}

@@ -1,0 +1,128 @@
+namespace Nova.Commands.Requests;
+
+/// <summary>Who a rule lets through by default (Nova's <c>base.py</c> rules since the secure-RBAC defaults).</summary>
+public enum PolicyDefault
+{
+    /// <summary>Any authenticated caller (Nova's <c>@</c>).</summary>
+    Anyone,
+    /// <summary><c>PROJECT_READER_OR_ADMIN</c>: the reader (or member) role on the target's project, or admin.</summary>
+    ProjectReaderOrAdmin,
+    /// <summary><c>PROJECT_MEMBER_OR_ADMIN</c>: the member role on the target's project, or admin.</summary>
+    ProjectMemberOrAdmin,
+    /// <summary><c>ADMIN</c>: the admin role.</summary>
+    Admin,
+}
+
+/// <summary>
+/// Nova's default policy, in one table: every decision about what a caller may do goes through
+/// <see cref="Allows"/> or <see cref="Authorize"/> with one of these rule names. The names are Nova's (and
+/// Glance's for the image registry); rules only this control plane has are named like them.
+/// </summary>
+public static class NovaPolicy
+{
+    public const string MemberRole = "member";
+    public const string ReaderRole = "reader";
+
+    public static readonly IReadOnlyDictionary<string, PolicyDefault> Rules = new Dictionary<string, PolicyDefault>
+    {
+        // Servers
+        ["os_compute_api:servers:index"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:servers:detail"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:servers:index:get_all_tenants"] = PolicyDefault.Admin,
+        ["os_compute_api:servers:detail:get_all_tenants"] = PolicyDefault.Admin,
+        ["os_compute_api:servers:allow_all_filters"] = PolicyDefault.Admin,
+        ["os_compute_api:servers:show"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:os-extended-server-attributes"] = PolicyDefault.Admin,
+        ["os_compute_api:servers:create"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:servers:delete"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:servers:start"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:servers:stop"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:servers:reboot"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:os-lock-server:lock"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:os-lock-server:unlock"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:os-lock-server:unlock:unlock_override"] = PolicyDefault.Admin,
+        ["os_compute_api:os-admin-actions:reset_state"] = PolicyDefault.Admin,
+        ["os_compute_api:os-console-output"] = PolicyDefault.ProjectMemberOrAdmin,
+        // Actions this control plane does not implement yet answer 501, after the policy check.
+        ["os_compute_api:servers:unimplemented_action"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:os-instance-actions:list"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:os-instance-actions:show"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:os-instance-actions:events:details"] = PolicyDefault.Admin,
+        // The complete event history of a server (this control plane's audit API).
+        ["os_compute_api:servers:events:list"] = PolicyDefault.ProjectReaderOrAdmin,
+        // Flavors, images (the compute API's proxy), limits, zones
+        ["os_compute_api:flavors"] = PolicyDefault.Anyone,
+        ["os_compute_api:os-flavor-extra-specs:index"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:os-flavor-access"] = PolicyDefault.Admin,
+        ["os_compute_api:os-flavor-manage:create"] = PolicyDefault.Admin,
+        ["os_compute_api:os-flavor-manage:delete"] = PolicyDefault.Admin,
+        ["os_compute_api:images"] = PolicyDefault.Anyone,
+        ["os_compute_api:limits"] = PolicyDefault.Anyone,
+        ["os_compute_api:limits:other_project"] = PolicyDefault.Admin,
+        ["os_compute_api:os-availability-zone:list"] = PolicyDefault.Anyone,
+        ["os_compute_api:os-availability-zone:detail"] = PolicyDefault.Admin,
+        // Quotas
+        ["os_compute_api:os-quota-sets:show"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:os-quota-sets:detail"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:os-quota-sets:defaults"] = PolicyDefault.Anyone,
+        ["os_compute_api:os-quota-sets:update"] = PolicyDefault.Admin,
+        ["os_compute_api:os-quota-sets:delete"] = PolicyDefault.Admin,
+        // Server groups
+        ["os_compute_api:os-server-groups:index"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:os-server-groups:index:all_projects"] = PolicyDefault.Admin,
+        ["os_compute_api:os-server-groups:show"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:os-server-groups:create"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:os-server-groups:delete"] = PolicyDefault.ProjectMemberOrAdmin,
+        // Operators
+        ["os_compute_api:os-services:list"] = PolicyDefault.Admin,
+        ["os_compute_api:os-services:update"] = PolicyDefault.Admin,
+        ["os_compute_api:os-services:delete"] = PolicyDefault.Admin,
+        ["os_compute_api:os-hypervisors:list"] = PolicyDefault.Admin,
+        ["os_compute_api:os-hypervisors:list-detail"] = PolicyDefault.Admin,
+        ["os_compute_api:os-hypervisors:statistics"] = PolicyDefault.Admin,
+        ["os_compute_api:os-hypervisors:show"] = PolicyDefault.Admin,
+        ["os_compute_api:os-hypervisors:uptime"] = PolicyDefault.Admin,
+        ["os_compute_api:os-hypervisors:search"] = PolicyDefault.Admin,
+        ["os_compute_api:os-hypervisors:servers"] = PolicyDefault.Admin,
+        ["os_compute_api:os-aggregates:index"] = PolicyDefault.Admin,
+        ["os_compute_api:os-aggregates:show"] = PolicyDefault.Admin,
+        ["os_compute_api:os-aggregates:create"] = PolicyDefault.Admin,
+        ["os_compute_api:os-aggregates:update"] = PolicyDefault.Admin,
+        ["os_compute_api:os-aggregates:delete"] = PolicyDefault.Admin,
+        ["os_compute_api:os-aggregates:add_host"] = PolicyDefault.Admin,
+        ["os_compute_api:os-aggregates:remove_host"] = PolicyDefault.Admin,
+        ["os_compute_api:os-aggregates:set_metadata"] = PolicyDefault.Admin,
+        // The image registry (Glance's names and defaults)
+        ["get_images"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["get_image"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["download_image"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["add_image"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["upload_image"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["delete_image"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["publicize_image"] = PolicyDefault.Admin,
+    };
+
+    /// <summary>
+    /// Whether <paramref name="caller"/> passes <paramref name="rule"/> for a target owned by
+    /// <paramref name="targetProject"/> (the caller's own project when null).
+    /// </summary>
+    public static bool Allows(this Caller caller, string rule, string? targetProject = null)
+    {
+        if (!Rules.TryGetValue(rule, out var rule_)) throw new InvalidOperationException($"No policy rule named {rule}");
+        if (caller.IsAdmin) return true;
+        var ownProject = (targetProject ?? caller.ProjectId) == caller.ProjectId && caller.ProjectId.Length > 0;
+        return rule_ switch
+        {
+            PolicyDefault.Anyone => true,
+            PolicyDefault.ProjectReaderOrAdmin => ownProject && (caller.Roles.Contains(ReaderRole) || caller.Roles.Contains(MemberRole)),
+            PolicyDefault.ProjectMemberOrAdmin => ownProject && caller.Roles.Contains(MemberRole),
+            _ => false,
+        };
+    }
+
+    /// <summary>Refuses with Nova's 403 message unless <see cref="Allows"/>.</summary>
+    public static void Authorize(this Caller caller, string rule, string? targetProject = null)
+    {
+        if (!caller.Allows(rule, targetProject)) throw new Forbidden($"Policy doesn't allow {rule} to be performed.");
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Nova.Api.Tests.Images;
+using Nova.Api.Tests.Infrastructure;
+
+namespace Nova.Api.Tests.Identity;
+
+/// <summary>
+/// The unmodified openstack CLI (Debian's python3-openstackclient) with password auth against the real Keystone:
+/// it finds this stack's compute and image endpoints in the catalog (its own region) and does the README's
+/// walk-through; a member of another project sees none of it.
+/// </summary>
+[Collection(KeystoneCollection.Name)]
+public sealed class OpenStackCliTests(KeystoneCloud cloud) : IDisposable
+{
+    private readonly TestImages images = new();
+
+    [Fact]
+    public async Task The_openstack_cli_walks_through_a_servers_life_with_keystone_password_auth()
+    {
+        var member = Cli(cloud.Member, cloud.OwnProject);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        string image = "cli-image-" + suffix, server = "cli-" + suffix;
+
+        var flavors = (await member.Json("flavor", "list")).AsArray();
+        Assert.Contains(flavors, f => f!["Name"]!.GetValue<string>() == "m1.tiny");
+
+        var disk = images.Path("tiny.qcow2");
+        await TestImages.Run("qemu-img", "create", "-q", "-f", "qcow2", disk, "16M");
+        var created = await member.Json("image", "create", "--file", disk, "--disk-format", "qcow2", "--container-format", "bare", image);
+        var imageId = created["id"]!.GetValue<string>();
+        using var rest = cloud.Stack.Client(cloud.MemberToken);
+        var (_, uploaded) = await rest.Get($"/image/v2/images/{imageId}");
+        Assert.Equal("active", uploaded!["status"]!.GetValue<string>());
+
+        var booted = await member.Json("server", "create", "--image", image, "--flavor", "m1.tiny", "--nic", "none", "--wait", server);
+        Assert.Equal("ACTIVE", booted["status"]!.GetValue<string>());
+        var id = booted["id"]!.GetValue<string>();
+        Assert.Contains((await member.Json("server", "list")).AsArray(), s => s!["ID"]!.GetValue<string>() == id);
+        Assert.Equal(cloud.OwnProjectId, (await member.Json("server", "show", server))["project_id"]!.GetValue<string>());
+
+        await member.Run("server", "stop", server);
+        await rest.WaitForStatus(id, "SHUTOFF");
+        await member.Run("server", "start", server);
+        await rest.WaitForStatus(id, "ACTIVE");
+        await member.Run("server", "reboot", "--wait", server);
+        var actions = (await member.Json("server", "event", "list", server)).AsArray().Select(a => a!["Action"]!.GetValue<string>()).ToList();
+        Assert.Equal(["create", "reboot", "start", "stop"], actions.Order().ToList());
+
+        // Another project's member: no servers, not the private image, and the name means nothing.
+        var outsider = Cli(cloud.Outsider, cloud.OtherProject);
+        // (The outsider's project may hold servers of its own from other tests in this collection.)
+        Assert.DoesNotContain((await outsider.Json("server", "list")).AsArray(), s => s!["ID"]!.GetValue<string>() == id);
+        await Assert.ThrowsAnyAsync<Exception>(() => outsider.Run("server", "show", id));
+        Assert.DoesNotContain((await outsider.Json("image", "list")).AsArray(), i => i!["ID"]!.GetValue<string>() == imageId);
+
+        await member.Run("server", "delete", "--wait", server);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await rest.Get($"/v2.1/servers/{id}")).Status);
+    }
+
+    private OpenStackCli Cli(string user, string project) => new(new Dictionary<string, string>
+    {
+        ["OS_AUTH_URL"] = cloud.Keystone.Url,
+        ["OS_IDENTITY_API_VERSION"] = "3",
+        ["OS_AUTH_TYPE"] = "password",
+        ["OS_USERNAME"] = user,
+        ["OS_PASSWORD"] = KeystoneCloud.Password,
+        ["OS_PROJECT_NAME"] = project,
+        ["OS_USER_DOMAIN_NAME"] = "Default",
+        ["OS_PROJECT_DOMAIN_NAME"] = "Default",
+        ["OS_REGION_NAME"] = cloud.Region,
+        ["OS_COMPUTE_API_VERSION"] = "2.37", // --nic none
+    });
+
+    public void Dispose() => images.Dispose();
+}
+
+/// <summary>Runs <c>/usr/bin/python3 /usr/bin/openstack</c> with only the given OS_* settings.</summary>
+public sealed class OpenStackCli(IReadOnlyDictionary<string, string> settings)
+{
+    public async Task<JsonNode> Json(params string[] args) => JsonNode.Parse(await Run([.. args, "-f", "json"]))!;
+
+    public async Task<string> Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("/usr/bin/openstack");
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("OS_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(key);
+        foreach (var (key, value) in settings) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(process.ExitCode == 0, $"openstack {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}");
+        return await stdout;
+    }
+}
