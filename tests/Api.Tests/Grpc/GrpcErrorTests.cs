@@ -97,7 +97,7 @@ public sealed class GrpcErrorTests(ControlPlaneStack stack)
         using var anonymous = stack.Grpc(null);
         var e = await GrpcCaller.Fails(() => anonymous.Servers.ListServersAsync(new ListServersRequest()).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
-        Assert.Equal("Authentication required", e.Status.Detail);
+        Assert.Equal("The request you have made requires authentication.", e.Status.Detail);
         var watch = anonymous.Events.Watch(new WatchRequest { ProjectId = "any" });
         var streamed = await GrpcCaller.Fails(() => watch.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.Unauthenticated, streamed.StatusCode);
