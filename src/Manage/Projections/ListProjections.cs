@@ -1,6 +1,7 @@
 using Marten;
 using Nova.Projections;
 using Nova.Projections.Progress;
+using Nova.Projections.Rebuilding;
 
 namespace Nova.Manage.Projections;
 
@@ -14,7 +15,7 @@ public sealed class ListProjections : IManageCommand
     public async Task<int> Run(IReadOnlyList<string> args, ManageContext context, CancellationToken ct)
     {
         if (args.Count > 0) throw new UsageException($"projections list takes no arguments (got '{string.Join(' ', args)}')");
-        await using var store = DocumentStore.For(o => NovaStore.Configure(o, context.ConnectionString));
+        await using var store = DaemonlessStore.For(context.ConnectionString);
         var positions = await ProjectionPositions.Read(store, ct);
         var o = context.Out;
         await o.WriteLineAsync($"event store: highest sequence {positions.HighestSequence}, daemon high-water mark {positions.HighWaterMark}");

@@ -38,13 +38,8 @@ public sealed class ReadModelRebuild(string connectionString)
         CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        await using var live = DocumentStore.For(o => NovaStore.Configure(o, connectionString));
-        await using var shadow = DocumentStore.For(o =>
-        {
-            NovaStore.Configure(o, connectionString);
-            o.DatabaseSchemaName = ShadowSchema;
-            o.Events.DatabaseSchemaName = NovaStore.Schema;
-        });
+        await using var live = DaemonlessStore.For(connectionString);
+        await using var shadow = DaemonlessStore.For(connectionString, ShadowSchema);
         await using var control = new NpgsqlConnection(connectionString);
         await control.OpenAsync(ct);
         if (!await Scalar<bool>(control, null, $"select pg_try_advisory_lock({AdvisoryLock})", ct))

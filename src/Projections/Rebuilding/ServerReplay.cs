@@ -16,7 +16,7 @@ public sealed class ServerReplay(string connectionString)
 {
     public async Task<ServerReplayResult> Run(Guid serverId, CancellationToken ct)
     {
-        await using var store = DocumentStore.For(o => NovaStore.Configure(o, connectionString));
+        await using var store = DaemonlessStore.For(connectionString);
         var projections = ReplayedProjection.All;
         foreach (var p in projections) await store.Storage.Database.EnsureStorageExistsAsync(p.DocumentType, ct);
         await using var conn = new NpgsqlConnection(connectionString);
