@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.AspNetCore.WebUtilities;
 using Nova.Api.Audit;
 using Nova.Api.Flavors;
+using Nova.Api.Health;
 using Nova.Api.Hosts;
 using Nova.Api.Http;
 using Nova.Api.Images;
@@ -57,17 +58,20 @@ public static class ControlPlane
         services.AddControlPlaneBus(config);
         services.AddSingleton(QuotaDefaults.From(config));
         services.AddHostedService<CatalogSeed>();
+        services.AddSingleton<DaemonActivity>().AddHostedService(sp => sp.GetRequiredService<DaemonActivity>());
+        services.AddSingleton<HttpRequestCounts>();
 
         var app = builder.Build();
         // Statuses the framework answers itself (405 for a wrong method, …) get Nova's body too.
         app.UseStatusCodePages(context => NovaError.Write(context.HttpContext, context.HttpContext.Response.StatusCode,
             ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode)));
+        app.UseMiddleware<HttpRequestCountsMiddleware>();
         app.UseMiddleware<NovaErrorMiddleware>();
         app.UseMiddleware<RequestIdentityMiddleware>();
         app.UseMiddleware<MicroversionMiddleware>();
         app.UseRouting();
         app.MapVersions();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapHealth();
         app.MapImageRegistry();
         var api = app.MapGroup("/v2.1");
         api.MapServers();

@@ -41,5 +41,5 @@ public sealed partial class RequestIdentityMiddleware(RequestDelegate next)
     }
 
     private static bool IsPublic(PathString path) =>
-        path == "/" || path == "/v2.1" || path == "/v2.1/" || path == "/healthz";
+        path == "/" || path == "/v2.1" || path == "/v2.1/" || path == "/healthz" || path == "/metrics";
 }

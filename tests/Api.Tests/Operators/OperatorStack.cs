@@ -85,3 +85,9 @@ public sealed class OperatorStack : IAsyncLifetime
         return (exit, output.ToString(), error.ToString());
     }
 }
+
+[CollectionDefinition(Name)]
+public sealed class OperatorsCollection : ICollectionFixture<OperatorStack>
+{
+    public const string Name = "operators";
+}

@@ -6,7 +6,8 @@ using Nova.Api.Tests.Infrastructure;
 namespace Nova.Api.Tests.Operators;
 
 /// <summary><c>nova-manage projections …</c>: list, rebuild without downtime, rebuild one server.</summary>
-public sealed class ProjectionRebuildTests(OperatorStack ops) : IClassFixture<OperatorStack>
+[Collection(OperatorsCollection.Name)]
+public sealed class ProjectionRebuildTests(OperatorStack ops)
 {
     [Fact]
     public async Task A_full_rebuild_under_read_load_fails_no_request_and_rebuilds_the_same_documents()
@@ -55,7 +56,6 @@ public sealed class ProjectionRebuildTests(OperatorStack ops) : IClassFixture<Op
         Assert.True(during > 0, "no request ran while the rebuild did");
         Assert.Matches(@"rebuilt ServerView, InstanceActionLog: [\d,]+ events", output);
         Assert.Contains("progress: 100%", output.Replace(" %", "%"));
-        Console.WriteLine(output);
         // Only the damaged log differed from what the events say.
         Assert.Equal("1", Regex.Match(output, @"([\d,]+) live documents changed").Groups[1].Value);
 
