@@ -15,7 +15,7 @@ using Nova.Projections.Rebuilding;
 // events/s; lag p99 < 100 ms at 1,000 events/s). Progress on stderr, the Markdown report on stdout.
 //   ConnectionStrings__Nova=... dotnet Nova.ProjectionBench.dll [--servers 10000] [--rate 1000] [--seconds 30] [--writers 4]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-int servers = 10000, rate = 1000, seconds = 30, writers = 4;
+int servers = 10000, rate = 1000, seconds = 30, writers = 16;
 for (var i = 0; i < args.Length; i++)
 {
     int Next() => int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -100,7 +100,8 @@ var applied = new ConcurrentQueue<(long Sequence, long At)>();
 using var liveDaemon = await store.BuildProjectionDaemonAsync();
 using var feed = liveDaemon.Tracker.Subscribe(new ShardFeed("ServerView:All", applied));
 await liveDaemon.StartAllAsync();
-await liveDaemon.CatchUpAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+// (CatchUpAsync would run the shards to the end and leave them stopped: wait on the running daemon instead.)
+await liveDaemon.Tracker.WaitForShardState("ServerView:All", await Highest(), TimeSpan.FromMinutes(2));
 
 var committed = new ConcurrentQueue<(long Sequence, long At)>();
 var warmUp = TimeSpan.FromSeconds(3);
@@ -149,8 +150,7 @@ await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         if (at >= measureFrom) committed.Enqueue((sequence, at));
     }
 })));
-await liveDaemon.CatchUpAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
-await Task.Delay(200);
+await liveDaemon.Tracker.WaitForShardState("ServerView:All", await Highest(), TimeSpan.FromMinutes(2));
 await liveDaemon.StopAllAsync();
 
 var updates = applied.OrderBy(u => u.At).ToList();
@@ -173,6 +173,14 @@ report.Add($"| p50 / p95 / p99 / max | {Pct(50):0.0} / {Pct(95):0.0} / {Pct(99):
 if (zeroSequences > 0) report.Add($"| (sequence read back by query for {zeroSequences} events) | |");
 Console.WriteLine(string.Join('\n', report));
 return 0;
+
+async Task<long> Highest()
+{
+    await using var conn = new NpgsqlConnection(connection);
+    await conn.OpenAsync();
+    await using var cmd = new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {NovaStore.Schema}.mt_events", conn);
+    return (long)(await cmd.ExecuteScalarAsync())!;
+}
 
 sealed class ShardFeed(string shard, ConcurrentQueue<(long, long)> applied) : IObserver<ShardState>
 {
