@@ -22,12 +22,12 @@ public sealed class ProgressDisplay(ManageContext context)
         {
             const int width = 30;
             var filled = (int)Math.Round(share * width);
-            context.Out.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {share,4:P0}  {numbers}  ETA {eta:mm\\:ss} ");
+            context.Out.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {share * 100,3:0}%  {numbers}  ETA {eta:mm\\:ss} ");
             drawn = true;
         }
         else
         {
-            context.Out.WriteLine($"progress: {share:P0}  {numbers}  elapsed {p.Elapsed.TotalSeconds:N1} s");
+            context.Out.WriteLine($"progress: {share * 100:0}%  {numbers}  elapsed {p.Elapsed.TotalSeconds:N1} s");
         }
     }
 

@@ -68,7 +68,8 @@ public static class ProjectionPositions
         foreach (var source in sources.Where(s => s.Lifecycle == ProjectionLifecycle.Inline).OrderBy(s => s.Name))
             result.Add(new ProjectionPosition(source.Name, "inline", null, 0, TimeSpan.Zero, null));
         var asyncNames = sources.Where(s => s.Lifecycle == ProjectionLifecycle.Async).Select(s => s.Name).ToHashSet();
-        foreach (var row in rows.Where(r => r.Name != "HighWaterMark").OrderBy(r => r.Name))
+        // HighWaterMark, HighWaterAllocationFence, HighWaterStuckGap: the daemon's own bookkeeping rows.
+        foreach (var row in rows.Where(r => !r.Name.StartsWith("HighWater", StringComparison.Ordinal)).OrderBy(r => r.Name))
         {
             var name = row.Name.EndsWith(":All", StringComparison.Ordinal) ? row.Name[..^4] : row.Name;
             var age = row.OldestPending is { } pending && pending < now ? now - pending : TimeSpan.Zero;

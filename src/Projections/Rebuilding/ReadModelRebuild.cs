@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
@@ -59,18 +60,35 @@ public sealed class ReadModelRebuild(string connectionString)
         var upTo = start.Values.DefaultIfEmpty(0).Max();
         var total = await Scalar<long>(control, null, $"select count(*) from {NovaStore.Schema}.mt_events where seq_id <= {upTo}", ct);
 
-        long events = 0, built = 0;
-        Guid? after = null;
-        await using var reader = live.QuerySession();
-        while (true)
+        // Reading (and deserialising) the next streams overlaps folding and writing the previous ones.
+        var batches = Channel.CreateBounded<IReadOnlyList<IEvent>>(2);
+        var reading = Task.Run(async () =>
         {
-            var ids = await StreamIds(control, after, ct);
-            if (ids.Count == 0) break;
-            after = ids[^1];
-            var batch = await reader.Events.QueryAllRawEvents()
-                .Where(e => ids.Contains(e.StreamId) && e.Sequence <= upTo)
-                .OrderBy(e => e.StreamId).ThenBy(e => e.Version)
-                .ToListAsync(ct);
+            try
+            {
+                Guid? after = null;
+                await using var reader = live.QuerySession();
+                while (true)
+                {
+                    var ids = await StreamIds(control, after, ct);
+                    if (ids.Count == 0) break;
+                    after = ids[^1];
+                    await batches.Writer.WriteAsync(await reader.Events.QueryAllRawEvents()
+                        .Where(e => ids.Contains(e.StreamId) && e.Sequence <= upTo)
+                        .OrderBy(e => e.StreamId).ThenBy(e => e.Version)
+                        .ToListAsync(ct), ct);
+                }
+                batches.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                batches.Writer.Complete(e);
+            }
+        }, ct);
+
+        long events = 0, built = 0;
+        await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+        {
             events += batch.Count;
             var documents = new List<object>();
             foreach (var stream in batch.GroupBy(e => e.StreamId))
@@ -80,6 +98,7 @@ public sealed class ReadModelRebuild(string connectionString)
             built += documents.Count;
             progress?.Invoke(new RebuildProgress(events, total, built, clock.Elapsed));
         }
+        await reading;
 
         var switchClock = Stopwatch.StartNew();
         (long changed, long caughtUp) = await Switch(control, shadow, projections, tables, start, ct);
