@@ -9,6 +9,7 @@
 #   BENCH_RATE=1000       events/s appended during the lag phase (one event per commit)
 #   BENCH_SECONDS=30      length of the measured lag phase (after a 3 s warm-up)
 #   BENCH_WRITERS=16      concurrent writers sharing that rate
+#   BENCH_PER_COMMIT=1    events per commit (each to another server stream)
 #   BENCH_OUT=bench/results-projections.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ start_postgres durable
 $PGBIN/psql -h 127.0.0.1 -p $NOVA_PG_PORT -U postgres -qc "CREATE DATABASE nova"
 nova_connection_strings
 
-ARGS=(--servers "${BENCH_SERVERS:-10000}" --rate "${BENCH_RATE:-1000}" --seconds "${BENCH_SECONDS:-30}" --writers "${BENCH_WRITERS:-16}")
+ARGS=(--servers "${BENCH_SERVERS:-10000}" --rate "${BENCH_RATE:-1000}" --seconds "${BENCH_SECONDS:-30}" --writers "${BENCH_WRITERS:-16}" --per-commit "${BENCH_PER_COMMIT:-1}")
 log "running Nova.ProjectionBench ${ARGS[*]}"
 RESULT=$(dotnet bench/Nova.ProjectionBench/bin/Release/net10.0/Nova.ProjectionBench.dll "${ARGS[@]}")
 {
