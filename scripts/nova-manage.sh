@@ -20,7 +20,7 @@ DLL=$ROOT/src/Manage/bin/Release/net10.0/nova-manage.dll
 if [ ! -f "$DLL" ] || [ -n "$(find "$ROOT/src/Manage" "$ROOT/src/Projections" "$ROOT/src/Domain" \
       \( -name '*.cs' -o -name '*.csproj' \) -not -path '*/obj/*' -not -path '*/bin/*' -newer "$DLL" -print -quit)" ]; then
   echo "building nova-manage…" >&2
-  dotnet build "$ROOT/src/Manage/Manage.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
+  dotnet build "$ROOT/src/Manage/Manage.csproj" -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary" >&2
   touch "$DLL"
 fi
 exec dotnet "$DLL" "$@"

@@ -23,7 +23,8 @@ public sealed class RebuildProjections : IManageCommand
         display.Finish();
         await context.Out.WriteLineAsync(
             $"rebuilt {string.Join(", ", summary.Projections)}: {summary.Events:N0} events in {summary.Elapsed.TotalSeconds:N2} s " +
-            $"({summary.EventsPerSecond:N0} events/s), {summary.DocumentsBuilt:N0} documents built, " +
+            $"({summary.EventsPerSecond:N0} events/s; the replay itself {summary.ReplayTime.TotalSeconds:N2} s, " +
+            $"{summary.ReplayEventsPerSecond:N0} events/s), {summary.DocumentsBuilt:N0} documents built, " +
             $"{summary.CaughtUpEvents:N0} events caught up at the switch, {summary.DocumentsChanged:N0} live documents changed, " +
             $"switch took {summary.SwitchTime.TotalMilliseconds:N0} ms");
         return NovaManage.Ok;
