@@ -57,13 +57,19 @@ public sealed class OperatorStack : IAsyncLifetime
         return positions.Projections.Where(p => p.Name is "ServerView:All" or "InstanceActionLog:All").All(p => p.LagEvents == 0);
     }, TimeSpan.FromSeconds(30), "server read models caught up");
 
-    /// <summary>Every document of a read model, by id: its revision and PostgreSQL's normalised jsonb text.</summary>
-    public async Task<Dictionary<Guid, string>> Documents(string table)
+    /// <summary>
+    /// Every document of a read model, by id: PostgreSQL's normalised jsonb text, and with
+    /// <paramref name="revision"/> its numeric revision (ServerView's is its stream version; other
+    /// documents get a random version on every write, which says nothing).
+    /// </summary>
+    public async Task<Dictionary<Guid, string>> Documents(string table, bool revision = false)
     {
         var docs = new Dictionary<Guid, string>();
         await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"select id, mt_version::text || ' ' || data::text from {NovaStore.Schema}.{table}", conn);
+        await using var cmd = new NpgsqlCommand(revision
+            ? $"select id, mt_version::text || ' ' || data::text from {NovaStore.Schema}.{table}"
+            : $"select id, data::text from {NovaStore.Schema}.{table}", conn);
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync()) docs[r.GetGuid(0)] = r.GetString(1);
         return docs;

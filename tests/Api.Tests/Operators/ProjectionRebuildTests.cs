@@ -13,7 +13,7 @@ public sealed class ProjectionRebuildTests(OperatorStack ops)
     public async Task A_full_rebuild_under_read_load_fails_no_request_and_rebuilds_the_same_documents()
     {
         await ops.CaughtUp();
-        var views = await ops.Documents("mt_doc_serverview");
+        var views = await ops.Documents("mt_doc_serverview", revision: true);
         var logs = await ops.Documents("mt_doc_instanceactionlog");
         Assert.True(views.Count >= ops.Servers.Count);
         // One damaged action log (the readers below do not read it): the rebuild must repair it.
@@ -59,7 +59,7 @@ public sealed class ProjectionRebuildTests(OperatorStack ops)
         // Only the damaged log differed from what the events say.
         Assert.Equal("1", Regex.Match(output, @"([\d,]+) live documents changed").Groups[1].Value);
 
-        Assert.Equal(views, await ops.Documents("mt_doc_serverview"));
+        Assert.Equal(views, await ops.Documents("mt_doc_serverview", revision: true));
         Assert.Equal(logs, await ops.Documents("mt_doc_instanceactionlog"));
         var (_, actions) = await ops.Stack.Client(OperatorStack.Token).Get($"/v2.1/servers/{damaged}/os-instance-actions");
         Assert.Contains(actions!["instanceActions"]!.AsArray(), a => a!["action"]!.GetValue<string>() == "create");
@@ -71,7 +71,7 @@ public sealed class ProjectionRebuildTests(OperatorStack ops)
         await ops.CaughtUp();
         var id = ops.Servers[20];
         var client = ops.Stack.Client(OperatorStack.Token);
-        var views = await ops.Documents("mt_doc_serverview");
+        var views = await ops.Documents("mt_doc_serverview", revision: true);
         await ops.Sql($"update nova.mt_doc_serverview set data = jsonb_set(jsonb_set(data, '{{Status}}', '\"ERROR\"'), '{{Name}}', '\"garbage\"') where id = '{id}'");
         Assert.Equal("garbage", (await client.Server(id))["name"]!.GetValue<string>());
 
@@ -79,7 +79,7 @@ public sealed class ProjectionRebuildTests(OperatorStack ops)
 
         Assert.True(exit == 0, error + output);
         Assert.Contains($"rebuilt server {id} from", output);
-        Assert.Equal(views[Guid.Parse(id)], (await ops.Documents("mt_doc_serverview"))[Guid.Parse(id)]);
+        Assert.Equal(views[Guid.Parse(id)], (await ops.Documents("mt_doc_serverview", revision: true))[Guid.Parse(id)]);
         var server = await client.Server(id);
         Assert.Equal("ops-2-4", server["name"]!.GetValue<string>());
         Assert.Equal("ACTIVE", server["status"]!.GetValue<string>());
