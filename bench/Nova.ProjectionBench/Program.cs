@@ -107,8 +107,10 @@ await using (var session = store.LightweightSession())
     await session.SaveChangesAsync();
 }
 var applied = new ConcurrentQueue<(long Sequence, long At)>();
+var appliedLogs = new ConcurrentQueue<(long Sequence, long At)>();
 using var liveDaemon = await store.BuildProjectionDaemonAsync();
 using var feed = liveDaemon.Tracker.Subscribe(new ShardFeed("ServerView:All", applied));
+using var logFeed = liveDaemon.Tracker.Subscribe(new ShardFeed("InstanceActionLog:All", appliedLogs));
 await liveDaemon.StartAllAsync();
 // (CatchUpAsync would run the shards to the end and leave them stopped: wait on the running daemon instead.)
 await liveDaemon.Tracker.WaitForShardState("ServerView:All", await Highest(), TimeSpan.FromMinutes(2));
@@ -211,6 +213,7 @@ string Percentiles(List<double> lags)
 }
 var lags = Lags(applied);
 var polledLags = Lags(polled);
+var logLags = Lags(appliedLogs);
 var achieved = committed.Count / (double)seconds;
 report.Add("| live lag (commit returned → ServerView batch committed) | value |");
 report.Add("|---|---|");
@@ -218,6 +221,7 @@ report.Add($"| events measured (after {warmUp.TotalSeconds:0} s warm-up) | {lags
 report.Add($"| gap skipping | {(evidence ? "Marten default (transaction evidence, as the API runs)" : "wall clock only (BENCH_GAP_EVIDENCE=off)")} |");
 report.Add($"| p50 / p95 / p99 / max, daemon's shard-state feed | {Percentiles(lags)} |");
 report.Add($"| p50 / p95 / p99 / max, progression row polled every 5 ms | {Percentiles(polledLags)} |");
+report.Add($"| p50 / p95 / p99 / max, InstanceActionLog (shard-state feed) | {Percentiles(logLags)} |");
 if (zeroSequences > 0) report.Add($"| (sequence read back by query for {zeroSequences} events) | |");
 Console.WriteLine(string.Join('\n', report));
 return 0;
