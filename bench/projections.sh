@@ -11,6 +11,8 @@
 #   BENCH_WRITERS=16      concurrent writers sharing that rate
 #   BENCH_PER_COMMIT=1    events per commit (each to another server stream)
 #   BENCH_OUT=bench/results-projections.md
+# Diagnosis: BENCH_DAEMON_LOG=Debug (the daemon's log, timestamped, on stderr), BENCH_GAP_EVIDENCE=off
+# (Marten's wall-clock-only gap skipping), BENCH_MIN_THREADS=64 (thread-pool floor of the bench process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

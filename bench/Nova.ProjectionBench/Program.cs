@@ -4,6 +4,7 @@ using System.Globalization;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Nova.Domain.Flavors;
 using Nova.Domain.Servers;
@@ -108,7 +109,13 @@ await using (var session = store.LightweightSession())
 }
 var applied = new ConcurrentQueue<(long Sequence, long At)>();
 var appliedLogs = new ConcurrentQueue<(long Sequence, long At)>();
-using var liveDaemon = await store.BuildProjectionDaemonAsync();
+// BENCH_DAEMON_LOG=Debug: the daemon's own log on stderr (batch sizes and timings), for diagnosis.
+using var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
+{
+    if (Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("BENCH_DAEMON_LOG"), out var level))
+        b.SetMinimumLevel(level).AddSimpleConsole(o => { o.TimestampFormat = "HH:mm:ss.fff "; o.SingleLine = true; }).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+});
+using var liveDaemon = await store.BuildProjectionDaemonAsync(null, loggers.CreateLogger("daemon"));
 using var feed = liveDaemon.Tracker.Subscribe(new ShardFeed("ServerView:All", applied));
 using var logFeed = liveDaemon.Tracker.Subscribe(new ShardFeed("InstanceActionLog:All", appliedLogs));
 await liveDaemon.StartAllAsync();
