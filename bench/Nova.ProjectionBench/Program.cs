@@ -95,6 +95,11 @@ foreach (var projections in new[] { new[] { ReplayedProjection.Named("ServerView
     report.Add($"| `nova-manage projections rebuild` {names}, zero downtime (shadow tables + switch, switch {summary.SwitchTime.TotalMilliseconds:N0} ms) | {summary.Events:N0} | {summary.Elapsed.TotalSeconds:0.00} | {summary.EventsPerSecond:N0} |");
 }
 report.Add("");
+if (seconds == 0)
+{
+    Console.WriteLine(string.Join('\n', report));
+    return 0;
+}
 
 // 3. Live lag: the daemon runs here with the API's settings; writers append one event per commit at the
 // target rate; the daemon's shard-state feed says when ServerView has applied (committed) each sequence.
