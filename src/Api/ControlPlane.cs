@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Nova.Api.Audit;
 using Nova.Api.Flavors;
 using Nova.Api.Grpc;
+using Nova.Api.Health;
 using Nova.Api.Hosts;
 using Nova.Api.Http;
 using Nova.Api.Identity;
@@ -60,11 +61,14 @@ public static class ControlPlane
         services.AddHostedService<CatalogSeed>();
         services.AddGrpcApi(config);
         services.AddCallerAuthentication(config);
+        services.AddSingleton<DaemonActivity>().AddHostedService(sp => sp.GetRequiredService<DaemonActivity>());
+        services.AddSingleton<HttpRequestCounts>();
 
         var app = builder.Build();
         // Statuses the framework answers itself (405 for a wrong method, …) get Nova's body too.
         app.UseStatusCodePages(context => NovaError.Write(context.HttpContext, context.HttpContext.Response.StatusCode,
             ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode)));
+        app.UseMiddleware<HttpRequestCountsMiddleware>();
         app.UseMiddleware<NovaErrorMiddleware>();
         app.UseMiddleware<GrpcPortSeparation>();
         app.UseMiddleware<RequestIdentityMiddleware>();
@@ -72,7 +76,7 @@ public static class ControlPlane
         app.UseRouting();
         app.UseMiddleware<RoutePolicyMiddleware>();
         app.MapVersions();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapHealth();
         app.MapImageRegistry();
         app.MapGrpcApi();
         var api = app.MapGroup("/v2.1");

@@ -1,0 +1,78 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Aggregation;
+using Nova.Domain.Servers;
+using Nova.Projections.InstanceActions;
+using Nova.Projections.Servers;
+
+namespace Nova.Projections.Rebuilding;
+
+/// <summary>
+/// An async projection the operator can rebuild: its name (as the daemon's shard knows it), its
+/// document type and the very Evolve the daemon runs, so a replay builds what the daemon built.
+/// </summary>
+public abstract class ReplayedProjection
+{
+    /// <summary>Every projection <c>nova-manage projections rebuild</c> knows, by name.</summary>
+    public static readonly IReadOnlyList<ReplayedProjection> All =
+    [
+        new ReplayedProjection<ServerView>(new ServerViewProjection(), ServerEventTypes.All),
+        new ReplayedProjection<InstanceActionLog>(new InstanceActionsProjection(), ServerEventTypes.All),
+    ];
+
+    public static ReplayedProjection? Named(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public abstract string Name { get; }
+    public string ShardName => Name + ":All";
+    public abstract Type DocumentType { get; }
+    /// <summary>The document table (Marten's default alias: the type name in lower case).</summary>
+    public string Table => "mt_doc_" + DocumentType.Name.ToLowerInvariant();
+
+    /// <summary>Folds one stream's events (already in version order) up to <paramref name="upTo"/>; null when none applied.</summary>
+    public abstract object? Fold(Guid streamId, IEnumerable<IEvent> events, long upTo);
+
+    /// <summary>Applies further events to the documents stored in <paramref name="session"/> and stores the results.</summary>
+    public abstract Task<int> Apply(IDocumentSession session, IReadOnlyList<IEvent> events, CancellationToken ct);
+
+    /// <summary>Replaces one stream's document in <paramref name="session"/> (deleting it when no event applies).</summary>
+    public abstract void Replace(IDocumentSession session, Guid streamId, object? document);
+}
+
+public sealed class ReplayedProjection<TDoc>(SingleStreamProjection<TDoc, Guid> projection, IEnumerable<Type> eventTypes)
+    : ReplayedProjection where TDoc : class
+{
+    private readonly HashSet<Type> handled = eventTypes.ToHashSet();
+
+    // Marten names a single-stream projection after its document type.
+    public override string Name => typeof(TDoc).Name;
+    public override Type DocumentType => typeof(TDoc);
+
+    private bool Handles(IEvent e) => handled.Contains(e.Data.GetType());
+
+    public override object? Fold(Guid streamId, IEnumerable<IEvent> events, long upTo)
+    {
+        TDoc? doc = null;
+        foreach (var e in events)
+            if (e.Sequence <= upTo && Handles(e)) doc = projection.Evolve(doc, streamId, e);
+        return doc;
+    }
+
+    public override async Task<int> Apply(IDocumentSession session, IReadOnlyList<IEvent> events, CancellationToken ct)
+    {
+        var mine = events.Where(Handles).ToList();
+        if (mine.Count == 0) return 0;
+        var ids = mine.Select(e => e.StreamId).Distinct().ToList();
+        var docs = new Dictionary<Guid, TDoc?>();
+        foreach (var id in ids) docs[id] = await session.LoadAsync<TDoc>(id, ct);
+        foreach (var e in mine.OrderBy(e => e.Sequence)) docs[e.StreamId] = projection.Evolve(docs[e.StreamId], e.StreamId, e);
+        foreach (var doc in docs.Values) if (doc is not null) session.Store(doc);
+        return docs.Count;
+    }
+
+    public override void Replace(IDocumentSession session, Guid streamId, object? document)
+    {
+        if (document is TDoc doc) session.Store(doc);
+        else session.Delete<TDoc>(streamId);
+    }
+}
