@@ -1,5 +1,7 @@
 using Marten;
 using Nova.Projections.InstanceActions;
+using Weasel.Core;
+using Weasel.Core.Migrations;
 
 namespace Nova.Projections.Audit;
 
@@ -22,12 +24,25 @@ public static class EventAudit
         var schema = opts.DatabaseSchemaName;
         // (type, seq_id): the feed's type filter and rebuilds of projections that read few types.
         opts.Events.EnableEventTypeIndex = true;
-        foreach (var index in FeedIndexes(schema))
-        {
-            opts.Events.IgnoreIndex(index.Name);
-            opts.Storage.ExtendedSchemaObjects.Add(index);
-        }
-        foreach (var chainObject in EventChain.SchemaObjects(schema))
-            opts.Storage.ExtendedSchemaObjects.Add(chainObject);
+        foreach (var index in FeedIndexes(schema)) opts.Events.IgnoreIndex(index.Name);
+        opts.Storage.Add(new EventAuditSchema(opts));
+    }
+}
+
+/// <summary>
+/// The audit objects as a schema feature of their own that depends on the event store's, so they
+/// are created after <c>mt_events</c> (Marten's extended schema objects come before it).
+/// </summary>
+public sealed class EventAuditSchema(StoreOptions opts) : FeatureSchemaBase("event_audit", opts.Advanced.Migrator)
+{
+    public override Type StorageType => typeof(EventAuditSchema);
+
+    public override IEnumerable<Type> DependentTypes() => [((IFeatureSchema)opts.Events).StorageType];
+
+    protected override IEnumerable<ISchemaObject> schemaObjects()
+    {
+        var schema = opts.DatabaseSchemaName;
+        foreach (var index in EventAudit.FeedIndexes(schema)) yield return index;
+        foreach (var chainObject in EventChain.SchemaObjects(schema)) yield return chainObject;
     }
 }

@@ -145,7 +145,11 @@ public static class EventChain
                     : !stored.AsSpan().SequenceEqual(expected) ? new(stream, version, sequence, "the stored event does not match its hash", Hex(expected), Hex(stored))
                     : null;
                 events++;
-                if (broken is not null) return new ChainVerification(events, streams, broken);
+                if (broken is not null)
+                {
+                    progress?.Report(events);
+                    return new ChainVerification(events, streams, broken);
+                }
                 previous = expected;
                 lastVersion = version;
                 if (events % 10_000 == 0) progress?.Report(events);

@@ -1,0 +1,94 @@
+using System.Net;
+using Marten;
+using Npgsql;
+using Nova.Api.Tests.Infrastructure;
+using Nova.Projections.Audit;
+
+namespace Nova.Api.Tests.Audit;
+
+/// <summary>Tamper evidence: a running SHA-256 chain per stream, and a verifier that names the first forged event.</summary>
+public sealed class EventChainTests : IAsyncLifetime
+{
+    private readonly ControlPlaneStack stack = ControlPlaneStack.With(new StackOptions());
+
+    public Task InitializeAsync() => stack.InitializeAsync();
+    public Task DisposeAsync() => stack.DisposeAsync();
+
+    [Fact]
+    public async Task An_untouched_store_verifies_clean_and_a_forged_or_removed_event_is_named_exactly()
+    {
+        var user = stack.Client("vera:chain");
+        var admin = stack.Client("admin:admin");
+        var id = await user.CreateServer("chained");
+        await user.WaitForStatus(id, "ACTIVE");
+        Assert.Equal(HttpStatusCode.Accepted, await user.Act(id, new Dictionary<string, object?> { ["os-stop"] = null }));
+        await user.WaitForStatus(id, "SHUTOFF");
+        Assert.Equal(HttpStatusCode.Accepted, await user.Act(id, new Dictionary<string, object?> { ["os-start"] = null }));
+        await user.WaitForStatus(id, "ACTIVE");
+        var serverId = Guid.Parse(id);
+
+        // Clean: every event of every stream (servers, hosts, quotas) checks out.
+        var (status, clean) = await admin.Get("/v2.1/events/verify");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(clean!["verification"]!["intact"]!.GetValue<bool>(), clean.ToJsonString());
+        Assert.Equal(await stack.EventCount(), clean["verification"]!["events_checked"]!.GetValue<long>());
+        Assert.True((await EventChain.Verify(stack.Store, serverId)).Intact);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.Get("/v2.1/events/verify")).Status);
+
+        // Forge the stop request's data in the database, as someone with SQL access could.
+        var (sequence, version, original) = await Single<(long, long, string)>(
+            "SELECT seq_id, version, data::text FROM nova.mt_events WHERE stream_id = @id AND type = 'server_stop_requested'", serverId,
+            r => (r.GetInt64(0), r.GetInt64(1), r.GetString(2)));
+        await Execute("UPDATE nova.mt_events SET data = jsonb_set(data, '{Host}', '\"elsewhere\"') WHERE seq_id = @seq", sequence);
+
+        var (_, forged) = await admin.Get($"/v2.1/events/verify?server_id={id}");
+        var broken = forged!["verification"]!["first_break"]!;
+        Assert.False(forged["verification"]!["intact"]!.GetValue<bool>());
+        Assert.Equal(id, broken["stream_id"]!.GetValue<string>());
+        Assert.Equal(version, broken["version"]!.GetValue<long>());
+        Assert.Equal(sequence, broken["sequence"]!.GetValue<long>());
+        Assert.NotEqual(broken["expected_hash"]!.GetValue<string>(), broken["stored_hash"]!.GetValue<string>());
+        // The whole-store check finds the same event, through the class a command-line tool calls.
+        var progress = new List<long>();
+        var whole = await EventChain.Verify(stack.Store, progress: new SyncProgress(progress.Add));
+        Assert.Equal((serverId, version, sequence), (whole.FirstBreak!.StreamId, whole.FirstBreak.Version, whole.FirstBreak.Sequence));
+        Assert.NotEmpty(progress);
+
+        // Put the original bytes back: the chain is intact again (the hash is over content, not a flag).
+        await Execute("UPDATE nova.mt_events SET data = @data::jsonb WHERE seq_id = @seq", sequence, original);
+        Assert.True((await EventChain.Verify(stack.Store, serverId)).Intact);
+
+        // Remove the stream's last event: no later hash disagrees, but its recorded hash names it.
+        var (lastSequence, lastVersion) = await Single<(long, long)>(
+            "SELECT seq_id, version FROM nova.mt_events WHERE stream_id = @id ORDER BY version DESC LIMIT 1", serverId,
+            r => (r.GetInt64(0), r.GetInt64(1)));
+        await Execute("DELETE FROM nova.mt_events WHERE seq_id = @seq", lastSequence);
+        var removed = await EventChain.Verify(stack.Store, serverId);
+        Assert.Equal((lastVersion, lastSequence), (removed.FirstBreak!.Version, removed.FirstBreak.Sequence));
+        Assert.Contains("missing", removed.FirstBreak.Reason);
+    }
+
+    private sealed class SyncProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+
+    private async Task<T> Single<T>(string sql, Guid stream, Func<NpgsqlDataReader, T> read)
+    {
+        await using var session = stack.Store.QuerySession();
+        var cmd = new NpgsqlCommand(sql);
+        cmd.Parameters.AddWithValue("id", stream);
+        await using var reader = (NpgsqlDataReader)await session.ExecuteReaderAsync(cmd);
+        Assert.True(await reader.ReadAsync());
+        return read(reader);
+    }
+
+    private async Task Execute(string sql, long sequence, string? data = null)
+    {
+        await using var session = stack.Store.QuerySession();
+        var cmd = new NpgsqlCommand(sql);
+        cmd.Parameters.AddWithValue("seq", sequence);
+        if (data is not null) cmd.Parameters.AddWithValue("data", data);
+        Assert.Equal(1, await session.ExecuteAsync(cmd));
+    }
+}
