@@ -6,12 +6,14 @@ using Nova.Projections.Audit;
 
 // Usage:
 //   seed   CONNECTION EVENTS          append EVENTS events through Marten (the chain trigger included), 1000 per transaction
+//   seed-unchained CONNECTION EVENTS  the same with the chain trigger disabled meanwhile (what the chain costs)
 //   export URL API_PID [QUERY]        stream GET /v2.1/events/export, sampling the API's resident memory
 //   verify CONNECTION                 recompute every hash chain in this process
 var mode = args.ElementAtOrDefault(0);
 switch (mode)
 {
-    case "seed": await Seed(args[1], int.Parse(args[2], CultureInfo.InvariantCulture)); break;
+    case "seed": await Seed(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), chained: true); break;
+    case "seed-unchained": await Seed(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), chained: false); break;
     case "export": await Export(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args.ElementAtOrDefault(3) ?? ""); break;
     case "verify": await Verify(args[1]); break;
     default: Console.Error.WriteLine("usage: seed CONNECTION EVENTS | export URL API_PID [QUERY] | verify CONNECTION"); return 2;
@@ -20,10 +22,11 @@ return 0;
 
 static DocumentStore Store(string connection) => DocumentStore.For(opts => NovaStore.Configure(opts, connection));
 
-static async Task Seed(string connection, int events)
+static async Task Seed(string connection, int events, bool chained)
 {
     await using var store = Store(connection);
     await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+    if (!chained) await Sql(store, "ALTER TABLE nova.mt_events DISABLE TRIGGER mt_events_chain");
     const int perStream = 50, perTransaction = 1000;
     var watch = Stopwatch.StartNew();
     for (var done = 0; done < events; done += perTransaction)
@@ -38,7 +41,14 @@ static async Task Seed(string connection, int events)
                     new Dictionary<string, string> { ["role"] = "bench", ["tier"] = "web" }, DateTimeOffset.UtcNow)).ToArray());
         await session.SaveChangesAsync();
     }
-    Console.WriteLine($"seeded {events} events in {watch.Elapsed.TotalSeconds:F1} s: {events / watch.Elapsed.TotalSeconds:F0} events/s (chain trigger on)");
+    Console.WriteLine($"seeded {events} events in {watch.Elapsed.TotalSeconds:F1} s: {events / watch.Elapsed.TotalSeconds:F0} events/s (chain trigger {(chained ? "on" : "OFF")})");
+    if (!chained) await Sql(store, "ALTER TABLE nova.mt_events ENABLE TRIGGER mt_events_chain");
+}
+
+static async Task Sql(DocumentStore store, string sql)
+{
+    await using var session = store.QuerySession();
+    await session.ExecuteAsync(new Npgsql.NpgsqlCommand(sql));
 }
 
 static async Task Export(string url, int apiPid, string query)

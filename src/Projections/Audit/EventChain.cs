@@ -5,9 +5,7 @@ using Marten;
 using Npgsql;
 using Weasel.Core;
 using Weasel.Postgresql;
-using Weasel.Postgresql.Functions;
 using Weasel.Postgresql.Tables;
-using Weasel.Postgresql.Triggers;
 
 namespace Nova.Projections.Audit;
 
@@ -47,10 +45,16 @@ public static class EventChain
         table.AddColumn("hash", "bytea").NotNull();
         yield return table;
 
+        yield return new EventChainTrigger(schema);
+    }
+
+    /// <summary>The trigger function's body: the SQL side of <see cref="Link"/>.</summary>
+    internal static string TriggerBody(string schema)
+    {
         static string Text(string expression) =>
             $"int4send(octet_length(convert_to({expression}, 'UTF8'))) || convert_to({expression}, 'UTF8')";
-        yield return Function.ForSql($"""
-            CREATE OR REPLACE FUNCTION {schema}.mt_chain_event() RETURNS trigger LANGUAGE plpgsql AS $$
+        return $"""
+
             DECLARE previous bytea;
             BEGIN
               SELECT hash INTO previous FROM {schema}.{Table} WHERE stream_id = NEW.stream_id AND version = NEW.version - 1;
@@ -62,14 +66,8 @@ public static class EventChain
                 || {Text("NEW.data::text")}));
               RETURN NULL;
             END;
-            $$;
-            """);
-        yield return new Trigger($"{schema}.mt_events_chain", $"{schema}.mt_events", $"{schema}.mt_chain_event()")
-        {
-            Timing = TriggerTiming.After,
-            Events = TriggerEvents.Insert,
-            ForEachRow = true,
-        };
+
+            """;
     }
 
     /// <summary>The link after <paramref name="previous"/> for one stored event (the .NET side of the formula).</summary>
