@@ -33,7 +33,22 @@ public sealed class EventChainTests : IAsyncLifetime
         await user.WaitForStatus(id, "ACTIVE");
         var serverId = Guid.Parse(id);
 
-        // Clean: every event of every stream (servers, hosts, quotas) checks out.
+        // A lost race rolls its append back, its hash included: the winner's event is chained after version 1.
+        var raced = Guid.NewGuid();
+        await using (var first = stack.Store.LightweightSession())
+        {
+            first.Events.StartStream(raced, new AuditProbeRecorded(0, "start"));
+            await first.SaveChangesAsync();
+        }
+        await using (var winner = stack.Store.LightweightSession())
+        await using (var loser = stack.Store.LightweightSession())
+        {
+            winner.Events.Append(raced, 2, new AuditProbeRecorded(1, "winner"));
+            loser.Events.Append(raced, 2, new AuditProbeRecorded(2, "loser"));
+            await winner.SaveChangesAsync();
+            await Assert.ThrowsAnyAsync<Exception>(() => loser.SaveChangesAsync());
+        }
+        // Clean: every event of every stream (servers, hosts, quotas, the raced stream) checks out.
         var (status, clean) = await admin.Get("/v2.1/events/verify");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(clean!["verification"]!["intact"]!.GetValue<bool>(), clean.ToJsonString());
