@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Marten;
+using Npgsql;
 using Nova.Api.Tests.Infrastructure;
 
 namespace Nova.Api.Tests.Audit;
@@ -77,6 +78,45 @@ public sealed class EventFeedTests(ControlPlaneStack stack)
         Assert.Equal(byProject.Select(e => e!["sequence"]!.GetValue<long>()), paged);
         Assert.Equal(paged.Order(), paged);
         Assert.True((await Page("/v2.1/events?limit=1"))["high_water_mark"]!.GetValue<long>() >= paged[^1]);
+    }
+
+    [Fact]
+    public async Task Paging_by_position_never_skips_an_event_that_commits_after_a_later_one()
+    {
+        var project = "late-" + Guid.NewGuid().ToString("N")[..8];
+        var (lateStream, laterStream) = (Guid.NewGuid(), Guid.NewGuid());
+        await using var slow = stack.Store.Storage.Database.CreateConnection();
+        await slow.OpenAsync();
+        await using var transaction = await slow.BeginTransactionAsync();
+        // An append that drew its sequence number and has not committed yet (as a slow writer would).
+        var insert = new NpgsqlCommand("""
+            INSERT INTO nova.mt_streams (id, version) VALUES (@stream, 1);
+            INSERT INTO nova.mt_events (seq_id, id, stream_id, version, data, type, timestamp, headers, mt_dotnet_type)
+            VALUES (nextval('nova.mt_events_sequence'), gen_random_uuid(), @stream, 1, '{"Number": 1, "Note": "late"}',
+                    'audit_probe_recorded', now(), jsonb_build_object('project_id', @project), 'Nova.Api.Tests.Audit.AuditProbeRecorded, Api.Tests')
+            RETURNING seq_id
+            """, slow, transaction);
+        insert.Parameters.AddWithValue("stream", lateStream);
+        insert.Parameters.AddWithValue("project", project);
+        var late = (long)(await insert.ExecuteScalarAsync())!;
+
+        // A later sequence commits first.
+        await using (var session = stack.Store.LightweightSession())
+        {
+            session.SetHeader("project_id", project);
+            session.Events.StartStream(laterStream, new AuditProbeRecorded(2, "later"));
+            await session.SaveChangesAsync();
+        }
+        // Give the daemon ample time to (wrongly) move past the open gap before looking.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var during = await Page($"/v2.1/events?project_id={project}");
+        Assert.Empty(during["events"]!.AsArray());
+        Assert.True(during["high_water_mark"]!.GetValue<long>() < late, $"high-water mark {during["high_water_mark"]} passed the open sequence {late}");
+
+        await transaction.CommitAsync();
+        var after = await Eventually.Value(() => Page($"/v2.1/events?project_id={project}"), p => p["events"]!.AsArray().Count == 2,
+            TimeSpan.FromSeconds(10), "both events in the feed");
+        Assert.Equal([lateStream.ToString(), laterStream.ToString()], after["events"]!.AsArray().Select(e => e!["stream_id"]!.GetValue<string>()));
     }
 
     [Theory]
