@@ -27,7 +27,7 @@ public sealed record ChainVerification(long EventsChecked, long StreamsChecked, 
 /// </summary>
 /// <remarks>
 /// The hash is written by a trigger on <c>mt_events</c>, so it commits in the same transaction as
-/// the append and covers every writer (sessions, bulk inserts, Marten's own tombstones). An inline
+/// the append and covers every writer (sessions, bulk inserts, anything that inserts into mt_events). An inline
 /// projection cannot do it: in Marten's default Quick append mode an inline projection sees neither
 /// the sequence nor, for a plain Append, the version. The verifier below recomputes the formula in
 /// .NET from the stored columns, independently of the trigger's SQL.
@@ -172,6 +172,6 @@ public static class EventChain
         return new ChainVerification(events, streams, null);
     }
 
-    /// <summary>The recorded hash of a stream's latest event: publish it elsewhere to anchor the chain.</summary>
+    /// <summary>A hash as the API and the reports show it (lower-case hex).</summary>
     public static string? Hex(byte[]? hash) => hash is null ? null : Convert.ToHexStringLower(hash);
 }
