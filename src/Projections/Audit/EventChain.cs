@@ -172,6 +172,75 @@ public static class EventChain
         return new ChainVerification(events, streams, null);
     }
 
+    /// <summary>
+    /// Chains the streams that began before the chain existed (their first event has no recorded
+    /// hash), recomputing each such stream whole, under its stream lock so no append interleaves.
+    /// Streams whose first event is chained are never touched: a break in them stays a break.
+    /// An operator's upgrade step (<c>nova-manage audit seal</c>), deliberately not a REST route:
+    /// it accepts the current content of those streams as the truth. Returns the streams sealed.
+    /// </summary>
+    public static async Task<long> Seal(IDocumentStore store, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var unchained = new List<Guid>();
+        await using (var session = store.QuerySession())
+        await using (var reader = await session.ExecuteReaderAsync(new NpgsqlCommand($"""
+            SELECT e.stream_id FROM {schema}.mt_events e
+            WHERE e.version = 1 AND NOT EXISTS (SELECT 1 FROM {schema}.{Table} c WHERE c.stream_id = e.stream_id AND c.version = 1)
+            """) { CommandTimeout = 0 }, ct))
+        {
+            while (await reader.ReadAsync(ct)) unchained.Add(reader.GetGuid(0));
+        }
+
+        long sealedStreams = 0;
+        foreach (var stream in unchained)
+        {
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using (var lockStream = new NpgsqlCommand($"SELECT 1 FROM {schema}.mt_streams WHERE id = @stream FOR UPDATE", connection, transaction))
+            {
+                lockStream.Parameters.AddWithValue("stream", stream);
+                await lockStream.ExecuteNonQueryAsync(ct);
+            }
+            var (versions, sequences, hashes) = (new List<long>(), new List<long>(), new List<byte[]>());
+            await using (var read = new NpgsqlCommand($"""
+                SELECT seq_id, version, type, timestamp, correlation_id, headers::text, data::text
+                FROM {schema}.mt_events WHERE stream_id = @stream ORDER BY version
+                """, connection, transaction))
+            {
+                read.Parameters.AddWithValue("stream", stream);
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                byte[] previous = [];
+                while (await reader.ReadAsync(ct))
+                {
+                    var version = reader.GetInt64(1);
+                    previous = Link(previous, stream, version, reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+                        reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6));
+                    versions.Add(version);
+                    sequences.Add(reader.GetInt64(0));
+                    hashes.Add(previous);
+                }
+            }
+            await using (var write = new NpgsqlCommand($"""
+                INSERT INTO {schema}.{Table} (stream_id, version, seq_id, hash)
+                SELECT @stream, v, s, h FROM unnest(@versions, @sequences, @hashes) AS t(v, s, h)
+                ON CONFLICT (stream_id, version) DO UPDATE SET seq_id = EXCLUDED.seq_id, hash = EXCLUDED.hash
+                """, connection, transaction))
+            {
+                write.Parameters.AddWithValue("stream", stream);
+                write.Parameters.AddWithValue("versions", versions.ToArray());
+                write.Parameters.AddWithValue("sequences", sequences.ToArray());
+                write.Parameters.AddWithValue("hashes", hashes.ToArray());
+                await write.ExecuteNonQueryAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
+            sealedStreams++;
+            progress?.Report(sealedStreams);
+        }
+        return sealedStreams;
+    }
+
     /// <summary>A hash as the API and the reports show it (lower-case hex).</summary>
     public static string? Hex(byte[]? hash) => hash is null ? null : Convert.ToHexStringLower(hash);
 }

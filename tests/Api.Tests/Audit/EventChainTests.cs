@@ -89,6 +89,48 @@ public sealed class EventChainTests : IAsyncLifetime
         Assert.Contains("missing", removed.FirstBreak.Reason);
     }
 
+    [Fact]
+    public async Task Streams_begun_before_the_chain_are_reported_then_sealed_and_a_sealed_store_still_catches_forgery()
+    {
+        var user = stack.Client("uma:legacy");
+        // A store upgraded from before the chain: events appended while no trigger existed.
+        await Execute("ALTER TABLE nova.mt_events DISABLE TRIGGER mt_events_chain");
+        var legacy = await user.CreateServer("legacy");
+        await user.WaitForStatus(legacy, "ACTIVE");
+        await Execute("ALTER TABLE nova.mt_events ENABLE TRIGGER mt_events_chain");
+        Assert.Equal(HttpStatusCode.Accepted, await user.Act(legacy, new Dictionary<string, object?> { ["os-stop"] = null }));
+        await user.WaitForStatus(legacy, "SHUTOFF");
+        var legacyId = Guid.Parse(legacy);
+
+        var before = await EventChain.Verify(stack.Store, legacyId);
+        Assert.Equal((1L, "no hash was recorded for this event"), (before.FirstBreak!.Version, before.FirstBreak.Reason));
+
+        // The server's stream and the new project's usage stream began unchained.
+        Assert.True(await EventChain.Seal(stack.Store) >= 1);
+        var sealedOne = await EventChain.Verify(stack.Store, legacyId);
+        Assert.True(sealedOne.Intact, sealedOne.ToString());
+        Assert.Equal(0, await EventChain.Seal(stack.Store));
+        // The host's and the project's streams were chained from their start: the events they got while the
+        // trigger was off are a hole in the middle, reported, and never sealed over.
+        var whole = await EventChain.Verify(stack.Store);
+        Assert.Equal("no hash was recorded for this event", whole.FirstBreak!.Reason);
+        Assert.NotEqual(legacyId, whole.FirstBreak.StreamId);
+
+        // Sealing again does not launder a forgery in a chained stream.
+        var (sequence, _, _) = await Single<(long, long, string)>(
+            "SELECT seq_id, version, data::text FROM nova.mt_events WHERE stream_id = @id AND type = 'server_stopped'", legacyId,
+            r => (r.GetInt64(0), r.GetInt64(1), r.GetString(2)));
+        await Execute("UPDATE nova.mt_events SET data = jsonb_set(data, '{Host}', '\"elsewhere\"') WHERE seq_id = @seq", sequence);
+        Assert.Equal(0, await EventChain.Seal(stack.Store));
+        Assert.Equal(sequence, (await EventChain.Verify(stack.Store, legacyId)).FirstBreak!.Sequence);
+    }
+
+    private async Task Execute(string sql)
+    {
+        await using var session = stack.Store.QuerySession();
+        await session.ExecuteAsync(new NpgsqlCommand(sql));
+    }
+
     private string ConnectionString()
     {
         using var connection = stack.Store.Storage.Database.CreateConnection();
