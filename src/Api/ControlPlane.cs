@@ -83,6 +83,7 @@ public static class ControlPlane
         api.MapServers();
         api.MapInstanceActions();
         api.MapServerHistory();
+        api.MapEventFeed();
         api.MapFlavors();
         api.MapImages();
         api.MapQuotas();

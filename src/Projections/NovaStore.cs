@@ -6,6 +6,7 @@ using Nova.Domain.Hosts;
 using Nova.Domain.Quotas;
 using Nova.Domain.ServerGroups;
 using Nova.Domain.Servers;
+using Nova.Projections.Audit;
 using Nova.Projections.Flavors;
 using Nova.Projections.Hosts;
 using Nova.Projections.Images;
@@ -52,6 +53,7 @@ public static class NovaStore
         opts.Schema.For<FlavorRecord>();
         opts.Schema.For<ImageRecord>();
         opts.Schema.For<QuotaSetRecord>();
+        EventAudit.Configure(opts);
 
         // The daemon polls for new events (PostgreSQL has no push here); short polls keep the relay
         // and the read models within tens of milliseconds of the store, for a cheap max(seq) query.

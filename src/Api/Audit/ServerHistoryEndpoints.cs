@@ -76,7 +76,7 @@ public static class ServerHistoryEndpoints
                 {
                     ["sequence"] = e.Sequence,
                     ["version"] = e.Version,
-                    ["timestamp"] = e.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ"),
+                    ["timestamp"] = EventJson.Time(e.Timestamp),
                     ["type"] = e.Type,
                     ["data"] = JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), NovaJson.Options),
                     ["user_id"] = e.UserId,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Nova.Api.Audit;
 using Nova.Api.Http;
 using Nova.Api.Identity;
 using Nova.Commands.Requests;
@@ -26,7 +27,14 @@ public static class ServerEndpoints
         api.MapGet("/servers", (HttpContext http, IMediator mediator, Caller caller) => List(http, mediator, caller, detail: false));
         api.MapGet("/servers/detail", (HttpContext http, IMediator mediator, Caller caller) => List(http, mediator, caller, detail: true));
         api.MapGet("/servers/{id}", async (string id, HttpContext http, IMediator mediator, Caller caller) =>
-            NovaJson.Json(new { server = ServerJson.Detail(http, await mediator.Send(new GetServer(ParseId(id))), caller.Allows(ServerJson.ExtendedAttributesPolicy)) }));
+        {
+            var serverId = ParseId(id);
+            // ?as_of= / ?as_of_version=: the server as this same call showed it then (replayed from its events).
+            var view = ServerTimeTravel.Parse(serverId, http.Request.Query) is { } asOf
+                ? await mediator.Send(asOf)
+                : await mediator.Send(new GetServer(serverId));
+            return NovaJson.Json(new { server = ServerJson.Detail(http, view, caller.Allows(ServerJson.ExtendedAttributesPolicy)) });
+        });
         api.MapPost("/servers", Create);
         api.MapDelete("/servers/{id}", async (string id, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
         {

@@ -50,6 +50,10 @@ public static class NovaPolicy
         ["os_compute_api:os-instance-actions:events:details"] = PolicyDefault.Admin,
         // The complete event history of a server (this control plane's audit API).
         ["os_compute_api:servers:events:list"] = PolicyDefault.ProjectReaderOrAdmin,
+        // The global event feed, its export and the hash-chain audit: the whole cloud's history, admins only.
+        ["os_compute_api:events:index"] = PolicyDefault.Admin,
+        ["os_compute_api:events:export"] = PolicyDefault.Admin,
+        ["os_compute_api:events:verify"] = PolicyDefault.Admin,
         // Flavors, images (the compute API's proxy), limits, zones
         ["os_compute_api:flavors"] = PolicyDefault.Anyone,
         ["os_compute_api:os-flavor-extra-specs:index"] = PolicyDefault.ProjectReaderOrAdmin,

@@ -119,6 +119,12 @@ public partial class InstanceActionsProjection : SingleStreamProjection<Instance
                 break;
             case ServerDeleted:
                 Finish(Find(log, e, "delete"), "compute_terminate_instance", at, success: true);
+                // A delete ends whatever was still running (a build, a stop): no action is left open, as in
+                // Nova where the build aborts because the instance disappeared.
+                foreach (var action in log.Actions)
+                foreach (var open in action.Events.Where(x => x.FinishTime is null).ToList())
+                    Finish(action, open.Event, at, success: false,
+                        details: action.Action == "create" ? "Instance disappeared during build." : "Instance was deleted during the action.");
                 break;
         }
         return log;

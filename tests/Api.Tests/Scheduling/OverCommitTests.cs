@@ -81,6 +81,9 @@ public abstract class OverCommitScenario(StackOptions options) : IAsyncLifetime
         await Eventually.True(async () => (await HostStates()).All(h => h.Claims.Count == 0), TimeSpan.FromSeconds(60),
             "every host back to zero claims");
         await Eventually.True(async () => (await Views(project)).Count == 0, TimeSpan.FromSeconds(30), "every server deleted");
+        // Under this much contention (lost races, retried appends) every stream's hash chain is still whole.
+        var chain = await Nova.Projections.Audit.EventChain.Verify(Stack.Store);
+        Assert.True(chain.Intact, chain.FirstBreak?.ToString());
     }
 }
 

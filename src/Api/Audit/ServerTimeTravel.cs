@@ -1,0 +1,48 @@
+using System.Globalization;
+using Marten;
+using Mediator;
+using Nova.Api.Http;
+using Nova.Commands.Requests;
+using Nova.Domain.Servers;
+using Nova.Projections.Servers;
+
+namespace Nova.Api.Audit;
+
+/// <summary>
+/// A server as GET /servers/{id} showed it at <paramref name="At"/> (events with a timestamp at or
+/// before it) or at stream version <paramref name="Version"/>; both may be given.
+/// </summary>
+public sealed record GetServerAsOf(Guid ServerId, DateTimeOffset? At, long? Version) : IQuery<ServerView>;
+
+public sealed class ServerTimeTravel(IQuerySession session, Caller caller) : IQueryHandler<GetServerAsOf, ServerView>
+{
+    public async ValueTask<ServerView> Handle(GetServerAsOf query, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(query.ServerId, token: ct);
+        // Owner or admin; a deleted server stays time-travellable, as its history does.
+        if (events.Count == 0 || events[0].Data is not ServerCreateRequested created
+            || !caller.Allows("os_compute_api:servers:show", created.ProjectId))
+            throw new ServerNotFound(query.ServerId);
+
+        // The read model's own fold, event by event: the replay shows exactly what the view held then.
+        var projection = new ServerViewProjection();
+        ServerView? view = null;
+        foreach (var e in events.Where(e => (query.At is null || e.Timestamp <= query.At) && (query.Version is null || e.Version <= query.Version)))
+            view = projection.Evolve(view, query.ServerId, e);
+        return view ?? throw new ServerNotFound(query.ServerId);
+    }
+
+    /// <summary><c>?as_of=ISO 8601</c> and/or <c>?as_of_version=N</c>; null when neither is asked.</summary>
+    public static GetServerAsOf? Parse(Guid id, IQueryCollection q)
+    {
+        DateTimeOffset? at = null;
+        long? version = null;
+        if (q.TryGetValue("as_of", out var a))
+            at = DateTimeOffset.TryParse(a.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
+                : throw NovaError.BadRequest($"Invalid input for query parameters as_of. Value: {a}. '{a}' is not a 'date-time'");
+        if (q.TryGetValue("as_of_version", out var v))
+            version = long.TryParse(v.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
+                : throw NovaError.BadRequest($"Invalid input for query parameters as_of_version. Value: {v}. must be an integer of at least 1");
+        return at is null && version is null ? null : new GetServerAsOf(id, at, version);
+    }
+}
