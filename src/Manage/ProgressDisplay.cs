@@ -6,13 +6,13 @@ namespace Nova.Manage;
 public sealed class ProgressDisplay(ManageContext context)
 {
     private static readonly TimeSpan BarEvery = TimeSpan.FromMilliseconds(200), LineEvery = TimeSpan.FromSeconds(2);
-    private TimeSpan last = TimeSpan.MinValue;
+    private TimeSpan? last;
     private bool drawn;
 
     public void Report(RebuildProgress p)
     {
         var final = p.EventsDone >= p.EventsTotal;
-        if (!final && p.Elapsed - last < (context.Terminal ? BarEvery : LineEvery)) return;
+        if (!final && last is { } shown && p.Elapsed - shown < (context.Terminal ? BarEvery : LineEvery)) return;
         last = p.Elapsed;
         var rate = p.Elapsed.TotalSeconds > 0 ? p.EventsDone / p.Elapsed.TotalSeconds : 0;
         var share = p.EventsTotal > 0 ? Math.Min(1.0, (double)p.EventsDone / p.EventsTotal) : 1.0;
