@@ -36,7 +36,9 @@ public sealed class ServerEventsGrpcService(IMediator mediator, EventHighWaterMa
         {
             await Follow(request, stream, watching.Token);
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        // Stopping wins even when the server has begun cancelling the call too (both fire during shutdown, in
+        // either order): the client must learn to resume, not that it cancelled.
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "The control plane is stopping: watch again from the last sequence received."));
         }

@@ -158,7 +158,9 @@ public sealed class GrpcServerEventTests(ControlPlaneStack stack)
         }
         await using (var query = stack.Store.QuerySession())
         {
-            var visible = await query.Events.QueryAllRawEvents().Where(e => e.EventTypeName == "server_locked").ToListAsync();
+            var (lateId, earlyId) = (Guid.Parse(late), Guid.Parse(early));
+            var visible = await query.Events.QueryAllRawEvents()
+                .Where(e => e.EventTypeName == "server_locked" && (e.StreamId == lateId || e.StreamId == earlyId)).ToListAsync();
             Assert.Equal(Guid.Parse(early), Assert.Single(visible).StreamId); // the held one is not committed yet
         }
         // Longer than the daemon's stale-gap threshold (200 ms): a feed that trusted max(seq), or gave up
