@@ -5,6 +5,8 @@
 #   bash scripts/nova-manage.sh projections rebuild NAME     rebuild one read model (ServerView, InstanceActionLog)
 #   bash scripts/nova-manage.sh projections rebuild --all    rebuild all of them in one pass over the events
 #   bash scripts/nova-manage.sh projections rebuild-server ID   rebuild one server's read models
+#   bash scripts/nova-manage.sh audit verify [--server ID]   recompute the hash chains (exit 1 when tampered with)
+#   bash scripts/nova-manage.sh audit seal                   chain streams recorded before the chains existed
 #
 # Connects where scripts/run.sh's API does (NOVA_PG_PORT, default 25432, database nova); set
 # ConnectionStrings__Nova to point it elsewhere. The tool is built on first use and rebuilt only

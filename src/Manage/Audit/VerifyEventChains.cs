@@ -38,7 +38,7 @@ public sealed class VerifyEventChains : IManageCommand
         await context.Out.WriteLineAsync($"BROKEN: {scope}: stream {broken.StreamId} version {broken.Version} (sequence {broken.Sequence}): {broken.Reason}");
         if (broken.Expected is not null || broken.Stored is not null)
             await context.Out.WriteLineAsync($"  expected hash {broken.Expected ?? "-"}\n  stored hash   {broken.Stored ?? "-"}");
-        await context.Out.WriteLineAsync($"checked {result.StreamsChecked:N0} streams, {result.EventsChecked:N0} events before the break");
+        await context.Out.WriteLineAsync($"checked {result.StreamsChecked:N0} streams, {result.EventsChecked:N0} events up to the break");
         return NovaManage.Failed;
     }
 }
