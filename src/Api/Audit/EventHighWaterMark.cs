@@ -1,5 +1,5 @@
 using Marten;
-using Nova.Projections;
+using Nova.Projections.Audit;
 
 namespace Nova.Api.Audit;
 
@@ -17,8 +17,6 @@ namespace Nova.Api.Audit;
 public sealed class EventHighWaterMark(IDocumentStore store, ILogger<EventHighWaterMark> log) : IAsyncDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(20);
-    private static readonly string MarkSql =
-        $"select coalesce((select last_seq_id from {NovaStore.Schema}.mt_event_progression where name = 'HighWaterMark'), 0)";
 
     private readonly object gate = new();
     private readonly List<(long Position, TaskCompletionSource<long> Reached)> waiters = new();
@@ -29,7 +27,7 @@ public sealed class EventHighWaterMark(IDocumentStore store, ILogger<EventHighWa
     public async Task<long> Read(CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        return (await session.QueryAsync<long>(MarkSql, ct)).Single();
+        return await EventFeed.HighWaterMark(session, ct);
     }
 
     /// <summary>Waits until the mark is beyond <paramref name="position"/>; returns it.</summary>
