@@ -11,8 +11,12 @@ namespace Nova.Api.Identity;
 /// </summary>
 public static class RoutePolicies
 {
-    /// <summary>Decided per action by <see cref="ForAction"/>, in the endpoint that reads the body.</summary>
-    public const string PerAction = "";
+    /// <summary>
+    /// Decided by the handler: per action for the action routes, and for a server after looking it up, against
+    /// its project (as in Nova, another project's server is 404 whatever the caller's role, never a 403 that
+    /// would tell it exists).
+    /// </summary>
+    public const string ByHandler = "";
 
     public static readonly IReadOnlyDictionary<string, string> Rules = new Dictionary<string, string>
     {
@@ -20,8 +24,8 @@ public static class RoutePolicies
         ["GET /v2.1/servers/detail"] = "os_compute_api:servers:detail",
         ["GET /v2.1/servers/{id}"] = "os_compute_api:servers:show",
         ["POST /v2.1/servers"] = "os_compute_api:servers:create",
-        ["DELETE /v2.1/servers/{id}"] = "os_compute_api:servers:delete",
-        ["POST /v2.1/servers/{id}/action"] = PerAction,
+        ["DELETE /v2.1/servers/{id}"] = ByHandler, // os_compute_api:servers:delete
+        ["POST /v2.1/servers/{id}/action"] = ByHandler,
         ["GET /v2.1/servers/{id}/os-instance-actions"] = "os_compute_api:os-instance-actions:list",
         ["GET /v2.1/servers/{id}/os-instance-actions/{requestId}"] = "os_compute_api:os-instance-actions:show",
         ["GET /v2.1/servers/{id}/events"] = "os_compute_api:servers:events:list",
@@ -63,7 +67,7 @@ public static class RoutePolicies
         ["PUT /v2.1/os-aggregates/{id}"] = "os_compute_api:os-aggregates:update",
         ["DELETE /v2.1/os-aggregates/{id}"] = "os_compute_api:os-aggregates:delete",
         // add_host, remove_host, set_metadata: each its own rule, checked by the handler.
-        ["POST /v2.1/os-aggregates/{id}/action"] = PerAction,
+        ["POST /v2.1/os-aggregates/{id}/action"] = ByHandler,
         ["GET /v2.1/os-availability-zone"] = "os_compute_api:os-availability-zone:list",
         ["GET /v2.1/os-availability-zone/detail"] = "os_compute_api:os-availability-zone:detail",
         ["GET /image/v2/images"] = "get_images",
@@ -72,19 +76,6 @@ public static class RoutePolicies
         ["DELETE /image/v2/images/{id}"] = "delete_image",
         ["PUT /image/v2/images/{id}/file"] = "upload_image",
         ["GET /image/v2/images/{id}/file"] = "download_image",
-    };
-
-    /// <summary>The rule of a server action (the body's only key); null for a key that is no action.</summary>
-    public static string? ForAction(string action) => action switch
-    {
-        "os-start" => "os_compute_api:servers:start",
-        "os-stop" => "os_compute_api:servers:stop",
-        "reboot" => "os_compute_api:servers:reboot",
-        "lock" => "os_compute_api:os-lock-server:lock",
-        "unlock" => "os_compute_api:os-lock-server:unlock",
-        "os-getConsoleOutput" => "os_compute_api:os-console-output",
-        "os-resetState" => "os_compute_api:os-admin-actions:reset_state",
-        _ => null,
     };
 
     /// <summary>The route's key in <see cref="Rules"/> (method and route template); null for routes outside the compute and image APIs.</summary>
@@ -105,7 +96,7 @@ public sealed class RoutePolicyMiddleware(RequestDelegate next)
         if (http.GetEndpoint() is not { } endpoint || RoutePolicies.KeyOf(endpoint) is not { } key) return next(http);
         if (!RoutePolicies.Rules.TryGetValue(key, out var rule))
             throw new Forbidden($"No policy rule covers {key}; refusing by default.");
-        if (rule != RoutePolicies.PerAction) caller.Authorize(rule, http.GetRouteValue("project") as string);
+        if (rule != RoutePolicies.ByHandler) caller.Authorize(rule, http.GetRouteValue("project") as string);
         return next(http);
     }
 }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nova.Api.Audit;
 using Nova.Api.Http;
-using Nova.Api.Identity;
 using Nova.Commands.Requests;
 using Nova.Commands.Servers.Console;
 using Nova.Commands.Servers.Creating;
@@ -156,8 +155,8 @@ public static class ServerEndpoints
         var body = await NovaJson.ReadObject(http.Request);
         if (body.Count != 1) throw NovaError.BadRequest("Malformed request body: exactly one action expected");
         var (action, args) = body.First();
-        if (RoutePolicies.ForAction(action) is { } rule) caller.Authorize(rule);
-        else if (NotImplementedActions.Contains(action)) caller.Authorize("os_compute_api:servers:unimplemented_action");
+        // An implemented action's rule is checked by its handler once the server is found (404 first, as in Nova).
+        if (NotImplementedActions.Contains(action)) caller.Authorize("os_compute_api:servers:unimplemented_action");
         if (action == "os-getConsoleOutput")
         {
             var length = args is JsonObject o2 ? NovaJson.OptionalInt(o2, "length") : null;

@@ -172,6 +172,24 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
     }
 
     [Fact]
+    public async Task A_reader_of_another_project_finds_no_server_to_act_on_as_in_nova()
+    {
+        var targets = await cloud.Targets();
+        var name = "far-reader-" + Guid.NewGuid().ToString("N")[..6];
+        await cloud.Keystone.CreateUser(name, KeystoneCloud.Password, cloud.OtherProjectId, "reader");
+        using var farReader = cloud.Stack.Client(await cloud.Keystone.Token(name, KeystoneCloud.Password, cloud.OtherProject));
+
+        // The server is looked up before any rule is asked: its existence is not told by a 403.
+        Assert.Equal(HttpStatusCode.NotFound, await farReader.Act(targets.Server, new JsonObject { ["os-stop"] = null }));
+        Assert.Equal(HttpStatusCode.NotFound, await farReader.Act(targets.Server, new { reboot = new { type = "HARD" } }));
+        Assert.Equal(HttpStatusCode.NotFound, (await farReader.Send(HttpMethod.Delete, $"/v2.1/servers/{targets.Server}")).Status);
+        // In its own project the reader is still refused the action itself.
+        using var reader = cloud.Stack.Client(cloud.ReaderToken);
+        Assert.Equal(HttpStatusCode.Forbidden, await reader.Act(targets.Server, new JsonObject { ["os-stop"] = null }));
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.Send(HttpMethod.Delete, $"/v2.1/servers/{targets.Server}")).Status);
+    }
+
+    [Fact]
     public async Task Only_the_admin_sees_host_attributes()
     {
         var targets = await cloud.Targets();
