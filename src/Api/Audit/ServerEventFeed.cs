@@ -43,9 +43,7 @@ public sealed class ServerEventFeedQueries(IQuerySession session, Caller caller)
     {
         if (query.Scope.ServerId is { } serverId)
         {
-            var creation = await session.Events.QueryAllRawEvents().Where(e => e.StreamId == serverId && e.Version == 1).FirstOrDefaultAsync(ct);
-            if (creation?.Data is not ServerCreateRequested created || !caller.Allows("os_compute_api:servers:events:list", created.ProjectId))
-                throw new ServerNotFound(serverId);
+            await ServerStreamOwner.RequireVisible(session, serverId, caller, "os_compute_api:servers:events:list", ct);
             if (query.After >= query.UpTo) return [];
             var events = await session.Events.QueryAllRawEvents()
                 .Where(e => e.StreamId == serverId && e.Sequence > query.After && e.Sequence <= query.UpTo)

@@ -42,13 +42,12 @@ public sealed class ServerHistoryQueries(IQuerySession session, Caller caller) :
 {
     public async ValueTask<IReadOnlyList<HistoryEntry>> Handle(GetServerHistory query, CancellationToken ct)
     {
-        var events = await session.Events.FetchStreamAsync(query.ServerId, token: ct);
-        // Owner or admin only; a deleted server's history stays readable (auditors need it most then).
-        if (events.Count == 0 || events[0].Data is not ServerCreateRequested created
-            || !caller.Allows("os_compute_api:servers:events:list", created.ProjectId))
-            throw new ServerNotFound(query.ServerId);
-        return events.Where(e => e.Version > query.AfterVersion).Take(query.Limit)
-            .Select(HistoryEntry.From).ToList();
+        await ServerStreamOwner.RequireVisible(session, query.ServerId, caller, "os_compute_api:servers:events:list", ct);
+        // Only the page is read: a long history costs the same per page wherever the page is.
+        var page = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId == query.ServerId && e.Version > query.AfterVersion)
+            .OrderBy(e => e.Version).Take(query.Limit).ToListAsync(ct);
+        return page.Select(HistoryEntry.From).ToList();
     }
 }
 
@@ -58,8 +57,6 @@ public sealed class ServerHistoryQueries(IQuerySession session, Caller caller) :
 /// </summary>
 public static class ServerHistoryEndpoints
 {
-    private const int MaxLimit = 1000;
-
     public static void MapServerHistory(this IEndpointRouteBuilder api)
     {
         api.MapGet("/servers/{id}/events", async (string id, HttpContext http, IMediator mediator) =>
@@ -68,8 +65,8 @@ public static class ServerHistoryEndpoints
             var after = q["after"].ToString() is { Length: > 0 } a
                 ? long.TryParse(a, out var v) && v >= 0 ? v : throw NovaError.BadRequest($"Invalid input for query parameters after. Value: {a}.")
                 : 0;
-            var limit = ServerEndpoints.Limit(q) ?? MaxLimit;
-            var entries = await mediator.Send(new GetServerHistory(ServerEndpoints.ParseId(id), after, Math.Clamp(limit, 1, MaxLimit)));
+            var limit = Math.Clamp(ServerEndpoints.Limit(q) ?? GetServerHistory.MaxLimit, 1, GetServerHistory.MaxLimit);
+            var entries = await mediator.Send(new GetServerHistory(ServerEndpoints.ParseId(id), after, limit));
             var body = new Dictionary<string, object?>
             {
                 ["events"] = entries.Select(e => new Dictionary<string, object?>
@@ -84,7 +81,7 @@ public static class ServerHistoryEndpoints
                     ["request_id"] = e.RequestId,
                 }).ToList(),
             };
-            if (entries.Count == Math.Clamp(limit, 1, MaxLimit))
+            if (entries.Count == limit)
                 body["events_links"] = new[] { new { rel = "next", href = $"{Links.Root(http)}/v2.1/servers/{id}/events?after={entries[^1].Version}&limit={limit}" } };
             return NovaJson.Json(body);
         });

@@ -19,10 +19,7 @@ public sealed class ServerTimeTravel(IQuerySession session, Caller caller) : IQu
     public async ValueTask<ServerView> Handle(GetServerAsOf query, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(query.ServerId, token: ct);
-        // Owner or admin; a deleted server stays time-travellable, as its history does.
-        if (events.Count == 0 || events[0].Data is not ServerCreateRequested created
-            || !caller.Allows("os_compute_api:servers:show", created.ProjectId))
-            throw new ServerNotFound(query.ServerId);
+        ServerStreamOwner.RequireVisible(events.FirstOrDefault(), query.ServerId, caller, "os_compute_api:servers:show");
 
         // The read model's own fold, event by event: the replay shows exactly what the view held then.
         var projection = new ServerViewProjection();
