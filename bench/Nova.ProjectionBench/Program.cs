@@ -10,6 +10,7 @@ using Nova.Domain.Flavors;
 using Nova.Domain.Servers;
 using Nova.Projections;
 using Nova.Projections.InstanceActions;
+using Nova.Store;
 using Nova.Projections.Rebuilding;
 
 // Nova.ProjectionBench: projection rebuild rate and live projection lag (targets.md: rebuild >= 20,000

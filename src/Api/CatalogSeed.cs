@@ -1,7 +1,7 @@
 using Marten;
 using Nova.Domain.Flavors;
-using Nova.Projections.Flavors;
-using Nova.Projections.Images;
+using Nova.Store.Flavors;
+using Nova.Store.Images;
 
 namespace Nova.Api;
 

@@ -1,3 +1,4 @@
+using System.Reflection;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ using Nova.ComputeWorker.Images;
 using Nova.ComputeWorker.Instances;
 using Nova.ComputeWorker.Reporting;
 using Nova.DiskImages;
-using Nova.Domain.Compute;
+using Nova.ComputeRpc;
 using Nova.Keystone;
 
 namespace Nova.ComputeWorker;
@@ -18,7 +19,8 @@ public static class ComputeWorkerSetup
 {
     /// <summary>
     /// Wires the compute hosts of this process: one driver and one durable queue
-    /// (<c>compute.HOST</c>) per host, and the periodic host report.
+    /// (<c>compute.HOST</c>) per host, consuming every message some <see cref="IInstanceOperation{TMessage}"/>
+    /// handles, and the periodic host report.
     /// </summary>
     public static IServiceCollection AddComputeWorker(this IServiceCollection services, IConfiguration config)
     {
@@ -53,13 +55,21 @@ public static class ComputeWorkerSetup
                         e.ConfigureConsumeTopology = false;
                         e.PrefetchCount = options.ConcurrentOperations;
                         e.ConcurrentMessageLimit = options.ConcurrentOperations;
-                        e.Consumer(() => new ComputeNodeConsumer(node, queues, logs.CreateLogger("Nova.Compute." + node.Name)));
+                        var log = logs.CreateLogger("Nova.Compute." + node.Name);
+                        foreach (var (message, operation) in InstanceOperations.Find(context))
+                            Bind.MakeGenericMethod(message).Invoke(null, [e, node, operation, queues, log]);
                     });
                 }
             });
         });
         return services;
     }
+
+    private static readonly MethodInfo Bind = typeof(ComputeWorkerSetup).GetMethod(nameof(Consume), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static void Consume<TMessage>(IReceiveEndpointConfigurator endpoint, ComputeNode node, object operation, ComputeQueues queues, ILogger log)
+        where TMessage : class, IInstanceMessage =>
+        endpoint.Consumer(() => new InstanceOperationConsumer<TMessage>(node, (IInstanceOperation<TMessage>)operation, queues, log));
 
     /// <summary>
     /// What the image downloads authenticate with: with <c>Nova:Auth:Strategy=keystone</c> the service user's

@@ -2,23 +2,15 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
-using Nova.Domain.Hosts;
-using Nova.Domain.Quotas;
-using Nova.Domain.ServerGroups;
-using Nova.Domain.Servers;
 using Nova.Projections.Audit;
-using Nova.Projections.Flavors;
-using Nova.Projections.Hosts;
-using Nova.Projections.Images;
 using Nova.Projections.InstanceActions;
-using Nova.Projections.Quotas;
-using Nova.Projections.ServerGroups;
 using Nova.Projections.Servers;
+using Nova.Store;
 using Weasel.Core;
 
 namespace Nova.Projections;
 
-/// <summary>The one place that maps the domain onto Marten: event types, streams, projections, documents.</summary>
+/// <summary>The whole store: the write model (<see cref="WriteModel"/>), the read models, the audit objects and the daemon's settings.</summary>
 public static class NovaStore
 {
     public const string Schema = "nova";
@@ -34,25 +26,12 @@ public static class NovaStore
         opts.Events.MetadataConfig.CorrelationIdEnabled = true;
         opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;
-        opts.Events.AddEventTypes(ServerEventTypes.All);
-        opts.Events.AddEventTypes(ComputeHostEventTypes.All);
-        opts.Events.AddEventTypes(ProjectUsageEventTypes.All);
-        opts.Events.AddEventTypes(ServerGroupEventTypes.All);
-
-        opts.Projections.Add(new ServerAggregation(), ProjectionLifecycle.Live);
-        opts.Projections.Add(new ComputeHostAggregation(), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new ProjectUsageAggregation(), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new ServerGroupAggregation(), ProjectionLifecycle.Inline);
+        WriteModel.Configure(opts);
         opts.Projections.Add(new ServerViewProjection(), ProjectionLifecycle.Async);
         opts.Projections.Add(new InstanceActionsProjection(), ProjectionLifecycle.Async);
 
         opts.Schema.For<ServerView>().Duplicate(x => x.ProjectId).Duplicate(x => x.CreatedAt).Duplicate(x => x.Deleted);
         opts.Schema.For<InstanceActionLog>().Duplicate(x => x.ProjectId);
-        opts.Schema.For<ComputeService>();
-        opts.Schema.For<HostAggregateRecord>().UseOptimisticConcurrency(true);
-        opts.Schema.For<FlavorRecord>();
-        opts.Schema.For<ImageRecord>();
-        opts.Schema.For<QuotaSetRecord>();
         EventAudit.Configure(opts);
 
         // The daemon polls for new events (PostgreSQL has no push here); short polls keep the relay

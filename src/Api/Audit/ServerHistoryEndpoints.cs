@@ -6,7 +6,7 @@ using Nova.Api.Http;
 using Nova.Api.Servers;
 using Nova.Commands.Requests;
 using Nova.Domain.Servers;
-using Nova.Projections.InstanceActions;
+using Nova.Store;
 using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Audit;

@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using Nova.Commands.Requests;
 using Nova.Domain.Servers;
+using Nova.Commands.Servers;
 
 namespace Nova.Api.Audit;
 
@@ -14,8 +15,7 @@ public static class ServerStreamOwner
     /// <summary>Checks <paramref name="rule"/> against the stream's first event.</summary>
     public static void RequireVisible(IEvent? creation, Guid serverId, Caller caller, string rule)
     {
-        if (creation?.Data is not ServerCreateRequested created || !caller.Allows(rule, created.ProjectId))
-            throw new ServerNotFound(serverId);
+        caller.RequireVisible(serverId, (creation?.Data as ServerCreateRequested)?.ProjectId, rule: rule);
     }
 
     /// <summary>Reads only the stream's first event, then checks <paramref name="rule"/> against it.</summary>

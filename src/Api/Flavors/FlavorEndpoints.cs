@@ -4,7 +4,7 @@ using Nova.Api.Http;
 using Nova.Api.Servers;
 using Nova.Commands.Flavors;
 using Nova.Commands.Requests;
-using Nova.Projections.Flavors;
+using Nova.Store.Flavors;
 using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Flavors;

@@ -3,7 +3,7 @@ using Nova.Api.Flavors;
 using Nova.Api.Http;
 using Nova.Commands.Requests;
 using Nova.Compute.V1;
-using Nova.Projections.Flavors;
+using Nova.Store.Flavors;
 using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Grpc;

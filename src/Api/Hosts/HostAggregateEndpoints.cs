@@ -7,7 +7,7 @@ using Nova.Api.Http;
 using Nova.Commands.HostAggregates;
 using Nova.Commands.Requests;
 using Nova.Domain.HostAggregates;
-using Nova.Projections.Hosts;
+using Nova.Store.Hosts;
 using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Hosts;

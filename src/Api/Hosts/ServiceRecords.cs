@@ -3,7 +3,7 @@ using Nova.Commands.Requests;
 using Nova.Commands.Hosts;
 using Nova.Domain;
 using Nova.Domain.Hosts;
-using Nova.Projections.Hosts;
+using Nova.Store.Hosts;
 
 namespace Nova.Api.Hosts;
 

@@ -3,7 +3,7 @@ using Mediator;
 using Nova.Api.Http;
 using Nova.Commands.Images;
 using Nova.Commands.Requests;
-using Nova.Projections.Images;
+using Nova.Store.Images;
 using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Images;

@@ -4,7 +4,7 @@ using Nova.Api.Http;
 using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
 using Nova.Domain.Quotas;
-using Nova.Projections.Quotas;
+using Nova.Store.Quotas;
 using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Quotas;

@@ -6,6 +6,7 @@ using Nova.Commands.Requests;
 using Nova.Domain.Servers;
 using Nova.Projections;
 using Nova.Projections.Servers;
+using Nova.Commands.Servers;
 
 namespace Nova.Api.Servers;
 
@@ -75,8 +76,7 @@ public sealed class ServerQueryHandlers(IQuerySession session, Caller caller)
     public async ValueTask<ServerView> Handle(GetServer query, CancellationToken ct)
     {
         var view = await session.LoadAsync<ServerView>(query.ServerId, ct);
-        if (view is null || view.Deleted || !caller.Allows("os_compute_api:servers:show", view.ProjectId))
-            throw new ServerNotFound(query.ServerId);
-        return view;
+        caller.RequireVisible(query.ServerId, view?.ProjectId, view?.Deleted ?? false);
+        return view!;
     }
 }

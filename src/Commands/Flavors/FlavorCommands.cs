@@ -1,7 +1,7 @@
 using Marten;
 using Mediator;
 using Nova.Commands.Requests;
-using Nova.Projections.Flavors;
+using Nova.Store.Flavors;
 
 namespace Nova.Commands.Flavors;
 

@@ -3,7 +3,7 @@ using Mediator;
 using Nova.Commands.Requests;
 using Nova.Domain.HostAggregates;
 using Nova.Domain.Hosts;
-using Nova.Projections.Hosts;
+using Nova.Store.Hosts;
 
 namespace Nova.Commands.HostAggregates;
 

@@ -1,7 +1,7 @@
 using Marten;
 using Nova.Commands.Requests;
 using Nova.Domain.Hosts;
-using Nova.Projections.Hosts;
+using Nova.Store.Hosts;
 
 namespace Nova.Commands.Hosts;
 

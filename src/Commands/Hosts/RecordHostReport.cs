@@ -1,8 +1,8 @@
 using Mediator;
 using Nova.Commands.Requests;
-using Nova.Domain.Compute;
+using Nova.ComputeRpc;
 using Nova.Domain.Hosts;
-using Nova.Projections.Hosts;
+using Nova.Store.Hosts;
 
 namespace Nova.Commands.Hosts;
 

@@ -1,7 +1,7 @@
 using Marten;
 using Mediator;
 using Nova.Commands.Requests;
-using Nova.Projections.Images;
+using Nova.Store.Images;
 
 namespace Nova.Commands.Images;
 

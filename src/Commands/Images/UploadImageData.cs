@@ -5,7 +5,7 @@ using Mediator;
 using Microsoft.Extensions.Configuration;
 using Nova.Commands.Requests;
 using Nova.DiskImages;
-using Nova.Projections.Images;
+using Nova.Store.Images;
 
 namespace Nova.Commands.Images;
 

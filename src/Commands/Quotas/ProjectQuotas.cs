@@ -1,7 +1,7 @@
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Nova.Domain.Quotas;
-using Nova.Projections.Quotas;
+using Nova.Store.Quotas;
 
 namespace Nova.Commands.Quotas;
 

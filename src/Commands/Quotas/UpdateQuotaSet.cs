@@ -1,7 +1,7 @@
 using Marten;
 using Mediator;
 using Nova.Commands.Requests;
-using Nova.Projections.Quotas;
+using Nova.Store.Quotas;
 
 namespace Nova.Commands.Quotas;
 

@@ -1,4 +1,4 @@
-using Nova.Domain.Compute;
+using Nova.ComputeRpc;
 using Nova.Domain.Servers;
 
 namespace Nova.Commands.Requests;

@@ -1,7 +1,7 @@
 using JasperFx;
 using Marten;
 using Nova.Domain.Servers;
-using Nova.Projections.InstanceActions;
+using Nova.Store;
 
 namespace Nova.Commands.Requests;
 

@@ -4,7 +4,7 @@ using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
 using Nova.Domain;
 using Nova.Domain.ServerGroups;
-using Nova.Projections.Quotas;
+using Nova.Store.Quotas;
 
 namespace Nova.Commands.ServerGroups;
 

@@ -22,10 +22,7 @@ public static class ServerStreams
         {
             await using var session = sessions.Open();
             var stream = await session.Events.FetchForWriting<Server>(serverId, ct);
-            var state = stream.Aggregate;
-            // Another project's server does not exist for this caller (Nova answers 404, not 403).
-            if (state is null || state.VmState == VmState.Deleted || !caller.Allows("os_compute_api:servers:show", state.ProjectId))
-                throw new ServerNotFound(serverId);
+            var state = caller.RequireVisible(serverId, stream.Aggregate);
             // The action's own rule (e.g. a reader may see the server but not stop it), whatever the transport.
             if (policy is not null) caller.Authorize(policy, state.ProjectId);
 

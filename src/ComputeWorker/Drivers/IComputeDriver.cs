@@ -7,7 +7,14 @@ namespace Nova.ComputeWorker.Drivers;
 /// <summary>What a host needs to build an instance.</summary>
 public sealed record InstanceSpec(Guid ServerId, string Name, FlavorSpec Flavor, string ImageId, string Networks);
 
-/// <summary>The hypervisor behind one compute host (Nova's virt driver interface, reduced to the spine's operations).</summary>
+/// <summary>What a host needs to rescue an instance: the instance as built, and the image to boot it from instead.</summary>
+public sealed record RescueSpec(InstanceSpec Instance, string RescueImageId);
+
+/// <summary>
+/// The hypervisor behind one compute host (Nova's virt driver interface): one method per thing a server action
+/// asks of the hypervisor. Every method is safe to repeat (messages arrive at least once): asking for the state
+/// the instance is already in does nothing.
+/// </summary>
 public interface IComputeDriver
 {
     string HypervisorType { get; }
@@ -22,6 +29,26 @@ public interface IComputeDriver
     /// <summary>Remove the instance and everything it holds on this host; nothing to do when it is absent.</summary>
     Task Destroy(Guid serverId, CancellationToken ct);
     PowerState? GetPowerState(Guid serverId);
+
+    /// <summary>Freezes the guest's vCPUs; the QEMU process and its memory stay (libvirt virDomainSuspend).</summary>
+    Task Pause(Guid serverId, CancellationToken ct);
+    Task Unpause(Guid serverId, CancellationToken ct);
+    /// <summary>Saves the guest's memory to disk and ends its QEMU process (libvirt managed save).</summary>
+    Task Suspend(Guid serverId, CancellationToken ct);
+    /// <summary>Brings a suspended guest back from its saved memory.</summary>
+    Task Resume(Guid serverId, CancellationToken ct);
+    /// <summary>
+    /// Boots the instance from the rescue image with its own disk attached as the second disk; the instance's own
+    /// definition is kept on the host for <see cref="Unrescue"/>. Works from a running or a stopped instance.
+    /// </summary>
+    Task Rescue(RescueSpec spec, CancellationToken ct);
+    /// <summary>Brings back the instance's own definition and boots it; the rescue disk is removed.</summary>
+    Task Unrescue(Guid serverId, CancellationToken ct);
+    /// <summary>
+    /// Stores the instance's root disk as image <paramref name="imageId"/> in the image service (a standalone
+    /// image, no backing file), as Nova's snapshot does; the instance should be powered off first.
+    /// </summary>
+    Task Snapshot(Guid serverId, string imageId, CancellationToken ct);
     /// <summary>The instance's serial console log, at most the last <paramref name="lines"/> lines (all when null).</summary>
     Task<string> GetConsoleOutput(Guid serverId, int? lines, CancellationToken ct);
     IReadOnlyCollection<Guid> ListInstances();

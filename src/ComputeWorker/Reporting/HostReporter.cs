@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nova.ComputeWorker.Instances;
-using Nova.Domain.Compute;
+using Nova.ComputeRpc;
 
 namespace Nova.ComputeWorker.Reporting;
 
@@ -19,7 +19,7 @@ public sealed class HostReporter(IBus bus, IEnumerable<ComputeNode> nodes, Compu
             {
                 try
                 {
-                    var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queues.Conductor}"));
+                    var endpoint = await bus.GetSendEndpoint(queues.ConductorAddress);
                     await endpoint.Send(Report(node), stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nova.ComputeWorker.Instances;
-using Nova.Domain.Compute;
+using Nova.ComputeRpc;
 
 namespace Nova.ComputeWorker.Reporting;
 
@@ -36,7 +36,7 @@ public sealed class PowerStateSync(IBus bus, IEnumerable<ComputeNode> nodes, Com
 
     private async Task Sync(ComputeNode node, CancellationToken ct)
     {
-        var conductor = await bus.GetSendEndpoint(new Uri($"queue:{queues.Conductor}"));
+        var conductor = await bus.GetSendEndpoint(queues.ConductorAddress);
         var request = new RequestContext($"req-{Guid.NewGuid()}", "nova-compute", "service");
         foreach (var serverId in node.Driver.ListInstances())
         {

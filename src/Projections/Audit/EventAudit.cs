@@ -1,5 +1,5 @@
 using Marten;
-using Nova.Projections.InstanceActions;
+using Nova.Store;
 using Weasel.Core;
 using Weasel.Core.Migrations;
 

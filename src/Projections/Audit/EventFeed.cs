@@ -3,7 +3,7 @@ using System.Text;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
-using Nova.Projections.InstanceActions;
+using Nova.Store;
 
 namespace Nova.Projections.Audit;
 

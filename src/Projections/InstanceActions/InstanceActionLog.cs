@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 using Nova.Domain.Servers;
+using Nova.Store;
 
 namespace Nova.Projections.InstanceActions;
 
@@ -34,13 +35,6 @@ public sealed class InstanceActionEventRecord
     public string? Result { get; set; }
     public string? Host { get; set; }
     public string? Details { get; set; }
-}
-
-/// <summary>Event metadata keys the command side writes on every event.</summary>
-public static class EventHeaders
-{
-    public const string UserId = "user_id";
-    public const string ProjectId = "project_id";
 }
 
 public partial class InstanceActionsProjection : SingleStreamProjection<InstanceActionLog, Guid>

@@ -1,6 +1,6 @@
 using System.Net;
 using Nova.Api.Tests.Infrastructure;
-using Nova.Projections.Hosts;
+using Nova.Store.Hosts;
 
 namespace Nova.Api.Tests.Hosts;
 

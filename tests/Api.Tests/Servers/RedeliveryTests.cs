@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Nova.Api.Tests.Infrastructure;
-using Nova.Domain.Compute;
+using Nova.ComputeRpc;
 
 namespace Nova.Api.Tests.Servers;
 
@@ -23,7 +23,7 @@ public sealed class RedeliveryTests(ControlPlaneStack stack)
 
         var bus = stack.Services.GetRequiredService<IBus>();
         var queues = stack.Services.GetRequiredService<ComputeQueues>();
-        var conductor = await bus.GetSendEndpoint(new Uri($"queue:{queues.Conductor}"));
+        var conductor = await bus.GetSendEndpoint(queues.ConductorAddress);
         var request = new RequestContext("req-" + Guid.NewGuid(), "judy", "again");
         var server = Guid.Parse(id);
         await conductor.Send(new InstanceBuilt(server, request, "fake-1", DateTimeOffset.UtcNow));

@@ -2,7 +2,7 @@ using Marten;
 using MassTransit;
 using Mediator;
 using Nova.Commands.Requests;
-using Nova.Domain.Compute;
+using Nova.ComputeRpc;
 using Nova.Domain.Servers;
 
 namespace Nova.Commands.Servers.Console;
@@ -18,14 +18,12 @@ public sealed class ReadConsoleOutputHandler(IDocumentStore store, IClientFactor
     public async ValueTask<string> Handle(ReadConsoleOutput query, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        var server = await session.Events.AggregateStreamAsync<Server>(query.ServerId, token: ct);
-        if (server is null || server.VmState == VmState.Deleted || !caller.Allows("os_compute_api:servers:show", server.ProjectId))
-            throw new ServerNotFound(query.ServerId);
+        var server = caller.RequireVisible(query.ServerId, await session.Events.AggregateStreamAsync<Server>(query.ServerId, token: ct));
         caller.Authorize("os_compute_api:os-console-output", server.ProjectId);
         if (server.Host is null || server.VmState == VmState.Building)
             throw new ServerConflict($"Instance {query.ServerId} is not ready yet: it has no console.");
 
-        var client = clients.CreateRequestClient<GetConsoleOutput>(new Uri($"queue:{queues.Host(server.Host)}"), HostTimeout);
+        var client = clients.CreateRequestClient<GetConsoleOutput>(queues.HostAddress(server.Host), HostTimeout);
         try
         {
             var response = await client.GetResponse<ConsoleOutput>(

@@ -3,13 +3,13 @@ using Mediator;
 using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
 using Nova.Commands.ServerGroups;
-using Nova.Projections.Quotas;
+using Nova.Store.Quotas;
 using Nova.Domain.Hosts;
 using Nova.Domain.Quotas;
 using Nova.Domain;
 using Nova.Domain.Servers;
-using Nova.Projections.Flavors;
-using Nova.Projections.Images;
+using Nova.Store.Flavors;
+using Nova.Store.Images;
 
 namespace Nova.Commands.Servers.Creating;
 

@@ -2,7 +2,7 @@ using Marten;
 using Mediator;
 using Nova.Commands.Requests;
 using Nova.Domain.Servers;
-using Nova.Projections.Hosts;
+using Nova.Store.Hosts;
 
 namespace Nova.Commands.Servers.Deleting;
 

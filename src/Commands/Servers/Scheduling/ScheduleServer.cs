@@ -8,7 +8,7 @@ using Nova.Domain.Hosts;
 using Nova.Domain.Scheduling;
 using Nova.Domain.ServerGroups;
 using Nova.Domain.Servers;
-using Nova.Projections.Hosts;
+using Nova.Store.Hosts;
 
 namespace Nova.Commands.Servers.Scheduling;
 

@@ -21,11 +21,15 @@ public sealed class FakeDriverOptions
 
 /// <summary>
 /// Nova's <c>fake</c> compute driver: keeps its domains in memory and does no real work. A product
-/// feature for control-plane tests and scale runs, not a test double.
+/// feature for control-plane tests and scale runs, not a test double. As Nova's, it refuses what a real
+/// hypervisor would refuse (pausing a guest that does not run, resuming one that was not suspended).
 /// </summary>
 public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
 {
-    private readonly ConcurrentDictionary<Guid, PowerState> domains = new();
+    private readonly ConcurrentDictionary<Guid, FakeDomain> domains = new();
+
+    /// <summary>One fake guest: its power state, and the image it boots from while rescued.</summary>
+    private sealed record FakeDomain(PowerState Power, string? RescueImage = null);
 
     public string HypervisorType => "fake";
     public string HypervisorVersion => "1000";
@@ -37,12 +41,37 @@ public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
         if (domains.ContainsKey(spec.ServerId)) return;
         if (options.SpawnFailureRate > 0 && Random.Shared.NextDouble() < options.SpawnFailureRate)
             throw new HypervisorError($"Fake hypervisor failed to spawn instance {spec.ServerId} (injected failure).");
-        domains[spec.ServerId] = PowerState.Running;
+        domains[spec.ServerId] = new FakeDomain(PowerState.Running);
     }
 
     public Task PowerOff(Guid serverId, CancellationToken ct) => Set(serverId, PowerState.Shutdown, ct);
     public Task PowerOn(Guid serverId, CancellationToken ct) => Set(serverId, PowerState.Running, ct);
     public Task Reboot(Guid serverId, RebootType type, CancellationToken ct) => Set(serverId, PowerState.Running, ct);
+
+    public Task Pause(Guid serverId, CancellationToken ct) => Move(serverId, PowerState.Running, PowerState.Paused, "pause", ct);
+    public Task Unpause(Guid serverId, CancellationToken ct) => Move(serverId, PowerState.Paused, PowerState.Running, "unpause", ct);
+    public Task Suspend(Guid serverId, CancellationToken ct) => Move(serverId, PowerState.Running, PowerState.Suspended, "suspend", ct);
+    public Task Resume(Guid serverId, CancellationToken ct) => Move(serverId, PowerState.Suspended, PowerState.Running, "resume", ct);
+
+    public async Task Rescue(RescueSpec spec, CancellationToken ct)
+    {
+        await Delay(ct);
+        var domain = Required(spec.Instance.ServerId);
+        domains[spec.Instance.ServerId] = domain with { Power = PowerState.Running, RescueImage = spec.RescueImageId };
+    }
+
+    public async Task Unrescue(Guid serverId, CancellationToken ct)
+    {
+        await Delay(ct);
+        domains[serverId] = Required(serverId) with { Power = PowerState.Running, RescueImage = null };
+    }
+
+    /// <summary>As Nova's fake driver: nothing is uploaded, the image keeps the record the control plane made.</summary>
+    public async Task Snapshot(Guid serverId, string imageId, CancellationToken ct)
+    {
+        await Delay(ct);
+        Required(serverId);
+    }
 
     public async Task Destroy(Guid serverId, CancellationToken ct)
     {
@@ -50,7 +79,10 @@ public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
         domains.TryRemove(serverId, out _);
     }
 
-    public PowerState? GetPowerState(Guid serverId) => domains.TryGetValue(serverId, out var state) ? state : null;
+    public PowerState? GetPowerState(Guid serverId) => domains.TryGetValue(serverId, out var domain) ? domain.Power : null;
+
+    /// <summary>The image a rescued instance boots from; null when it is not rescued (or absent).</summary>
+    public string? RescueImageOf(Guid serverId) => domains.TryGetValue(serverId, out var domain) ? domain.RescueImage : null;
 
     public IReadOnlyCollection<Guid> ListInstances() => domains.Keys.ToList();
 
@@ -63,9 +95,22 @@ public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
     private async Task Set(Guid serverId, PowerState state, CancellationToken ct)
     {
         await Delay(ct);
-        if (!domains.ContainsKey(serverId)) throw new HypervisorError($"Instance {serverId} could not be found on this host.");
-        domains[serverId] = state;
+        domains[serverId] = Required(serverId) with { Power = state };
     }
+
+    /// <summary>From <paramref name="from"/> to <paramref name="to"/>; already there is done (a redelivery), anything else is refused.</summary>
+    private async Task Move(Guid serverId, PowerState from, PowerState to, string operation, CancellationToken ct)
+    {
+        await Delay(ct);
+        var domain = Required(serverId);
+        if (domain.Power == to) return;
+        if (domain.Power != from)
+            throw new HypervisorError($"Cannot {operation} instance {serverId}: it is {domain.Power.ToString().ToLowerInvariant()}.");
+        domains[serverId] = domain with { Power = to };
+    }
+
+    private FakeDomain Required(Guid serverId) =>
+        domains.TryGetValue(serverId, out var domain) ? domain : throw new HypervisorError($"Instance {serverId} could not be found on this host.");
 
     private Task Delay(CancellationToken ct) => options.DelayMs > 0 ? Task.Delay(options.DelayMs, ct) : Task.CompletedTask;
 }

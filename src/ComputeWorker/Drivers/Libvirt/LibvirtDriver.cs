@@ -184,6 +184,15 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
     }
 
+    // Filled in with the libvirt binding's suspend/resume, managed save and rescue domains.
+    public Task Pause(Guid serverId, CancellationToken ct) => throw new HypervisorError("pause: not in the libvirt driver yet");
+    public Task Unpause(Guid serverId, CancellationToken ct) => throw new HypervisorError("unpause: not in the libvirt driver yet");
+    public Task Suspend(Guid serverId, CancellationToken ct) => throw new HypervisorError("suspend: not in the libvirt driver yet");
+    public Task Resume(Guid serverId, CancellationToken ct) => throw new HypervisorError("resume: not in the libvirt driver yet");
+    public Task Rescue(RescueSpec spec, CancellationToken ct) => throw new HypervisorError("rescue: not in the libvirt driver yet");
+    public Task Unrescue(Guid serverId, CancellationToken ct) => throw new HypervisorError("unrescue: not in the libvirt driver yet");
+    public Task Snapshot(Guid serverId, string imageId, CancellationToken ct) => throw new HypervisorError("snapshot: not in the libvirt driver yet");
+
     public PowerState? GetPowerState(Guid serverId)
     {
         using var domain = Find(serverId);

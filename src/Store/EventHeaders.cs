@@ -1,0 +1,8 @@
+namespace Nova.Store;
+
+/// <summary>Event metadata keys the command side writes on every event: who asked, for which project.</summary>
+public static class EventHeaders
+{
+    public const string UserId = "user_id";
+    public const string ProjectId = "project_id";
+}

@@ -1,0 +1,40 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Nova.Domain.Hosts;
+using Nova.Domain.Quotas;
+using Nova.Domain.ServerGroups;
+using Nova.Domain.Servers;
+using Nova.Store.Flavors;
+using Nova.Store.Hosts;
+using Nova.Store.Images;
+using Nova.Store.Quotas;
+using Nova.Store.ServerGroups;
+using Nova.Store.Servers;
+
+namespace Nova.Store;
+
+/// <summary>
+/// What the command side needs of Marten: the event types, the aggregates deciders load (live or inline
+/// snapshots) and the documents commands write. Read models are added on top by the projections.
+/// </summary>
+public static class WriteModel
+{
+    public static void Configure(StoreOptions opts)
+    {
+        opts.Events.AddEventTypes(ServerEventTypes.All);
+        opts.Events.AddEventTypes(ComputeHostEventTypes.All);
+        opts.Events.AddEventTypes(ProjectUsageEventTypes.All);
+        opts.Events.AddEventTypes(ServerGroupEventTypes.All);
+
+        opts.Projections.Add(new ServerAggregation(), ProjectionLifecycle.Live);
+        opts.Projections.Add(new ComputeHostAggregation(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new ProjectUsageAggregation(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new ServerGroupAggregation(), ProjectionLifecycle.Inline);
+
+        opts.Schema.For<ComputeService>();
+        opts.Schema.For<HostAggregateRecord>().UseOptimisticConcurrency(true);
+        opts.Schema.For<FlavorRecord>();
+        opts.Schema.For<ImageRecord>();
+        opts.Schema.For<QuotaSetRecord>();
+    }
+}
