@@ -6,9 +6,13 @@ using Nova.Commands.Requests;
 using Nova.Commands.Servers.Creating;
 using Nova.Commands.Servers.Deleting;
 using Nova.Commands.Servers.Locking;
+using Nova.Commands.Servers.Pausing;
 using Nova.Commands.Servers.Rebooting;
+using Nova.Commands.Servers.Rescuing;
+using Nova.Commands.Servers.Shelving;
 using Nova.Commands.Servers.Starting;
 using Nova.Commands.Servers.Stopping;
+using Nova.Commands.Servers.Suspending;
 using Nova.Compute.V1;
 using Nova.Domain.Servers;
 using Nova.Projections.Servers;
@@ -91,6 +95,39 @@ public sealed class ServersGrpcService(IMediator mediator, ReadYourWrites reads,
 
     public override async Task<ServerActionResponse> UnlockServer(ServerActionRequest request, ServerCallContext context) =>
         await Written(mediator.Send(new UnlockServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), context);
+
+    public override async Task<ServerActionResponse> PauseServer(ServerActionRequest request, ServerCallContext context) =>
+        await Written(mediator.Send(new PauseServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), context);
+
+    public override async Task<ServerActionResponse> UnpauseServer(ServerActionRequest request, ServerCallContext context) =>
+        await Written(mediator.Send(new UnpauseServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), context);
+
+    public override async Task<ServerActionResponse> SuspendServer(ServerActionRequest request, ServerCallContext context) =>
+        await Written(mediator.Send(new SuspendServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), context);
+
+    public override async Task<ServerActionResponse> ResumeServer(ServerActionRequest request, ServerCallContext context) =>
+        await Written(mediator.Send(new ResumeServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), context);
+
+    public override async Task<RescueServerResponse> RescueServer(RescueServerRequest request, ServerCallContext context)
+    {
+        if (Text(request.RescueImageRef) is { } image && !Guid.TryParse(image, out _))
+            throw NovaError.BadRequest($"Invalid input for field/attribute rescue_image_ref. Value: {image}. '{image}' is not a 'uuid'");
+        var rescued = await mediator.Send(new RescueServer(ServerEndpoints.ParseId(request.ServerId), Text(request.RescueImageRef),
+            Text(request.AdminPass)), context.CancellationToken);
+        return new RescueServerResponse { Action = await Written(ValueTask.FromResult(rescued.Write), context), AdminPass = rescued.AdminPass };
+    }
+
+    public override async Task<ServerActionResponse> UnrescueServer(ServerActionRequest request, ServerCallContext context) =>
+        await Written(mediator.Send(new UnrescueServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), context);
+
+    public override async Task<ServerActionResponse> ShelveServer(ServerActionRequest request, ServerCallContext context) =>
+        await Written(mediator.Send(new ShelveServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), context);
+
+    public override async Task<ServerActionResponse> ShelveOffloadServer(ServerActionRequest request, ServerCallContext context) =>
+        await Written(mediator.Send(new ShelveOffloadServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), context);
+
+    public override async Task<ServerActionResponse> UnshelveServer(ServerActionRequest request, ServerCallContext context) =>
+        await Written(mediator.Send(new UnshelveServer(ServerEndpoints.ParseId(request.ServerId)), context.CancellationToken), context);
 
     private async Task<ServerActionResponse> Written(ValueTask<ServerWrite> command, ServerCallContext context)
     {

@@ -9,10 +9,14 @@ using Nova.Commands.Servers.Console;
 using Nova.Commands.Servers.Creating;
 using Nova.Commands.Servers.Deleting;
 using Nova.Commands.Servers.Locking;
+using Nova.Commands.Servers.Pausing;
 using Nova.Commands.Servers.Rebooting;
+using Nova.Commands.Servers.Rescuing;
 using Nova.Commands.Servers.Resetting;
+using Nova.Commands.Servers.Shelving;
 using Nova.Commands.Servers.Starting;
 using Nova.Commands.Servers.Stopping;
+using Nova.Commands.Servers.Suspending;
 using Nova.Domain.Servers;
 using IMediator = Mediator.IMediator;
 
@@ -142,8 +146,7 @@ public static class ServerEndpoints
 
     private static readonly HashSet<string> NotImplementedActions =
     [
-        "resize", "confirmResize", "revertResize", "rebuild", "pause", "unpause", "suspend", "resume",
-        "shelve", "shelveOffload", "unshelve", "rescue", "unrescue", "createImage", "createBackup", "migrate",
+        "resize", "confirmResize", "revertResize", "rebuild", "createImage", "createBackup", "migrate",
         "os-migrateLive", "evacuate", "forceDelete", "restore",
         "changePassword", "trigger_crash_dump", "os-getVNCConsole", "os-getSerialConsole", "addSecurityGroup",
         "removeSecurityGroup", "injectNetworkInfo", "resetNetwork",
@@ -164,6 +167,13 @@ public static class ServerEndpoints
             var output = await mediator.Send(new ReadConsoleOutput(serverId, length is null or -1 ? null : length), ct);
             return NovaJson.Json(new { output });
         }
+        if (action == "rescue")
+        {
+            var (image, password) = RescueArgumentsOf(args);
+            var rescued = await mediator.Send(new RescueServer(serverId, image, password), ct);
+            await reads.WaitFor(rescued.Write, ct);
+            return NovaJson.Json(new { adminPass = rescued.AdminPass });
+        }
         ServerWrite write = action switch
         {
             "os-stop" => await mediator.Send(new StopServer(serverId), ct),
@@ -172,12 +182,34 @@ public static class ServerEndpoints
             "lock" => await mediator.Send(new LockServer(serverId, args is JsonObject o ? NovaJson.OptionalString(o, "locked_reason") : null), ct),
             "unlock" => await mediator.Send(new UnlockServer(serverId), ct),
             "os-resetState" => await mediator.Send(new ResetServerState(serverId, ResetStateOf(args)), ct),
+            "pause" => await mediator.Send(new PauseServer(serverId), ct),
+            "unpause" => await mediator.Send(new UnpauseServer(serverId), ct),
+            "suspend" => await mediator.Send(new SuspendServer(serverId), ct),
+            "resume" => await mediator.Send(new ResumeServer(serverId), ct),
+            "unrescue" => await mediator.Send(new UnrescueServer(serverId), ct),
+            "shelve" => await mediator.Send(new ShelveServer(serverId), ct),
+            "shelveOffload" => await mediator.Send(new ShelveOffloadServer(serverId), ct),
+            "unshelve" => await mediator.Send(new UnshelveServer(serverId), ct),
             _ when NotImplementedActions.Contains(action) =>
                 throw new NovaError(501, $"The '{action}' action is not implemented by this control plane yet."),
             _ => throw NovaError.BadRequest($"There is no such action: {action}"),
         };
         await reads.WaitFor(write, ct);
         return Results.StatusCode(202);
+    }
+
+    /// <summary>Nova's rescue schema: null, or an object with an optional <c>adminPass</c> and <c>rescue_image_ref</c> (a uuid).</summary>
+    private static (string? Image, string? AdminPass) RescueArgumentsOf(JsonNode? args)
+    {
+        if (args is null) return (null, null);
+        if (args is not JsonObject o) throw NovaError.BadRequest($"Invalid input for field/attribute rescue. Value: {args.ToJsonString()}. {args.ToJsonString()} is not of type 'object', 'null'");
+        foreach (var key in o.Select(p => p.Key))
+            if (key is not ("adminPass" or "rescue_image_ref"))
+                throw NovaError.BadRequest($"Invalid input for field/attribute rescue. Value: {o.ToJsonString()}. Additional properties are not allowed ('{key}' was unexpected)");
+        var image = NovaJson.OptionalString(o, "rescue_image_ref");
+        if (image is not null && !Guid.TryParse(image, out _))
+            throw NovaError.BadRequest($"Invalid input for field/attribute rescue_image_ref. Value: {image}. '{image}' is not a 'uuid'");
+        return (image, NovaJson.OptionalString(o, "adminPass"));
     }
 
     private static VmState ResetStateOf(JsonNode? args) =>

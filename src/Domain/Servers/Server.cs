@@ -28,13 +28,20 @@ public sealed record Server(
     IReadOnlyList<string>? TriedHosts = null,
     IReadOnlyList<string>? Alternates = null,
     CreateBatch? Batch = null,
-    string? HostZone = null)
+    string? HostZone = null,
+    Guid? ShelveImageId = null,
+    DateTimeOffset? ShelvedAt = null)
 {
     /// <summary>Builds a server gets before it goes to error (Nova's max_attempts).</summary>
     public const int MaxBuildAttempts = 3;
 
     public string Status => ServerStatus.Derive(VmState, TaskState);
     public IReadOnlyList<string> HostsTried => TriedHosts ?? [];
+
+    /// <summary>Waiting for the scheduler: a new build, or the unshelve of an offloaded server.</summary>
+    public bool NeedsHost => Host is null
+        && (VmState == VmState.Building && TaskState == Servers.TaskState.Scheduling
+            || VmState == VmState.ShelvedOffloaded && TaskState == Servers.TaskState.Unshelving);
 
     public static Server Evolve(Server? state, object @event)
     {
@@ -75,7 +82,47 @@ public sealed record Server(
             {
                 VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running, Fault = null,
             },
-            ServerActionFailed => state with { TaskState = null },
+            ServerActionFailed e => state with
+            {
+                TaskState = null,
+                // A shelve that failed deletes the image it was writing.
+                ShelveImageId = e.Action == ServerAction.Shelve ? null : state.ShelveImageId,
+            },
+            ServerPauseRequested => state with { TaskState = Servers.TaskState.Pausing },
+            ServerPaused => state with { VmState = VmState.Paused, TaskState = null, PowerState = PowerState.Paused },
+            ServerUnpauseRequested => state with { TaskState = Servers.TaskState.Unpausing },
+            ServerUnpaused => state with { VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running },
+            ServerSuspendRequested => state with { TaskState = Servers.TaskState.Suspending },
+            ServerSuspended => state with { VmState = VmState.Suspended, TaskState = null, PowerState = PowerState.Suspended },
+            ServerResumeRequested => state with { TaskState = Servers.TaskState.Resuming },
+            ServerResumed => state with { VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running },
+            ServerRescueRequested => state with { TaskState = Servers.TaskState.Rescuing },
+            ServerRescued => state with { VmState = VmState.Rescued, TaskState = null, PowerState = PowerState.Running },
+            ServerUnrescueRequested => state with { TaskState = Servers.TaskState.Unrescuing },
+            ServerUnrescued => state with { VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running },
+            ServerShelveRequested e => state with { TaskState = Servers.TaskState.Shelving, ShelveImageId = e.ImageId },
+            ServerShelveStepStarted e => state with { TaskState = e.Step },
+            ServerShelved e => state with
+            {
+                VmState = VmState.Shelved, TaskState = null, PowerState = PowerState.Shutdown,
+                ShelveImageId = e.ImageId, ShelvedAt = e.ShelvedAt,
+            },
+            ServerShelveOffloadRequested => state with { TaskState = Servers.TaskState.ShelvingOffloading },
+            ServerShelveOffloaded => state with
+            {
+                VmState = VmState.ShelvedOffloaded, TaskState = null, PowerState = PowerState.NoState, Host = null, HostZone = null,
+            },
+            ServerUnshelveRequested => state with { TaskState = Servers.TaskState.Unshelving },
+            ServerUnshelveScheduled e => state with { Host = e.Host, HostZone = e.Zone },
+            ServerUnshelved e => state with
+            {
+                VmState = VmState.Active, TaskState = null, PowerState = PowerState.Running, Host = e.Host,
+                ShelveImageId = null, ShelvedAt = null, Fault = null,
+            },
+            ServerUnshelveFailed e => state with
+            {
+                VmState = VmState.ShelvedOffloaded, TaskState = null, Host = null, HostZone = null, Fault = e.Fault,
+            },
             ServerPowerStateChanged e => state with
             {
                 PowerState = e.Observed,

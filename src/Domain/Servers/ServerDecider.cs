@@ -22,6 +22,17 @@ public abstract record ServerCommand
     public sealed record ResetState(Requester By, VmState State) : ServerCommand;
     /// <summary><paramref name="HostIsUp"/>: false lets the API delete locally, as Nova does when the compute service is down.</summary>
     public sealed record Delete(Requester By, bool HostIsUp, DateTimeOffset Now) : ServerCommand;
+    public sealed record Pause(Requester By) : ServerCommand;
+    public sealed record Unpause(Requester By) : ServerCommand;
+    public sealed record Suspend(Requester By) : ServerCommand;
+    public sealed record Resume(Requester By) : ServerCommand;
+    /// <summary><paramref name="RescueImageId"/>: the request's rescue_image_ref; the server's own image when null.</summary>
+    public sealed record Rescue(Requester By, string? RescueImageId) : ServerCommand;
+    public sealed record Unrescue(Requester By) : ServerCommand;
+    /// <summary><paramref name="ImageId"/>: the image the disk is to be stored as, created alongside.</summary>
+    public sealed record Shelve(Requester By, Guid ImageId) : ServerCommand;
+    public sealed record ShelveOffload(Requester By) : ServerCommand;
+    public sealed record Unshelve(Requester By) : ServerCommand;
 
     // Scheduler results
     public sealed record RecordScheduled(string Host, IReadOnlyList<string>? Alternates = null, string? Zone = null) : ServerCommand;
@@ -39,6 +50,19 @@ public abstract record ServerCommand
     public sealed record RecordDeleted(string Host, DateTimeOffset Now) : ServerCommand;
     /// <summary>The power-state sync's observation; ignored while any task is in progress (Nova's race with user actions).</summary>
     public sealed record RecordPowerState(string Host, PowerState Observed) : ServerCommand;
+    public sealed record RecordPaused(string Host) : ServerCommand;
+    public sealed record RecordUnpaused(string Host) : ServerCommand;
+    public sealed record RecordSuspended(string Host) : ServerCommand;
+    public sealed record RecordResumed(string Host) : ServerCommand;
+    public sealed record RecordRescued(string Host) : ServerCommand;
+    public sealed record RecordUnrescued(string Host) : ServerCommand;
+    public sealed record RecordShelveStep(string Host, TaskState Step) : ServerCommand;
+    /// <summary><paramref name="OffloadNow"/>: shelved_offload_time is 0, so the host is asked to offload at once.</summary>
+    public sealed record RecordShelved(string Host, DateTimeOffset Now, bool OffloadNow) : ServerCommand;
+    public sealed record RecordShelveOffloaded(string Host) : ServerCommand;
+    public sealed record RecordUnshelved(string Host, DateTimeOffset Now) : ServerCommand;
+    /// <summary>The host could not bring the server back (an offloaded one stays offloaded, a shelved one shelved).</summary>
+    public sealed record RecordUnshelveFailed(string Host, ServerFault Fault) : ServerCommand;
 }
 
 /// <summary>Nova's allowed-state table as a pure decider: Decide(command, state) → events.</summary>
@@ -56,8 +80,7 @@ public static class ServerDecider
                 : throw new ServerConflict($"Instance {create.ServerId} already exists");
 
         if (state is null || state.VmState == VmState.Deleted)
-            return command is ServerCommand.Create or ServerCommand.Stop or ServerCommand.Start
-                or ServerCommand.Reboot or ServerCommand.Lock or ServerCommand.Unlock or ServerCommand.Delete or ServerCommand.ResetState
+            return IsUserCommand(command)
                 ? throw new ServerNotFound(state?.Id ?? Guid.Empty)
                 : Nothing; // a late report for a server that is gone
 
@@ -83,13 +106,36 @@ public static class ServerDecider
                 ? [new ServerStateReset(id, c.State)]
                 : throw new ArgumentException("Only an admin resets a server, to active or error", nameof(command)),
             ServerCommand.Delete c => Delete(state, c),
+            ServerCommand.Pause c => UserAction(state, c.By, ServerAction.Pause,
+                state.VmState is VmState.Active && state.TaskState is null, () => new ServerPauseRequested(id, state.Host!)),
+            ServerCommand.Unpause c => UserAction(state, c.By, ServerAction.Unpause,
+                state.VmState is VmState.Paused && state.TaskState is null, () => new ServerUnpauseRequested(id, state.Host!)),
+            ServerCommand.Suspend c => UserAction(state, c.By, ServerAction.Suspend,
+                state.VmState is VmState.Active && state.TaskState is null, () => new ServerSuspendRequested(id, state.Host!)),
+            ServerCommand.Resume c => UserAction(state, c.By, ServerAction.Resume,
+                state.VmState is VmState.Suspended && state.TaskState is null, () => new ServerResumeRequested(id, state.Host!)),
+            ServerCommand.Rescue c => UserAction(state, c.By, ServerAction.Rescue,
+                state.VmState is VmState.Active or VmState.Stopped or VmState.Error && state.TaskState is null,
+                () => new ServerRescueRequested(id, state.Host!, c.RescueImageId ?? state.ImageId)),
+            ServerCommand.Unrescue c => UserAction(state, c.By, ServerAction.Unrescue,
+                state.VmState is VmState.Rescued && state.TaskState is null, () => new ServerUnrescueRequested(id, state.Host!)),
+            ServerCommand.Shelve c => UserAction(state, c.By, ServerAction.Shelve,
+                state.VmState is VmState.Active or VmState.Stopped or VmState.Paused or VmState.Suspended && state.TaskState is null,
+                () => new ServerShelveRequested(id, state.Host!, c.ImageId)),
+            ServerCommand.ShelveOffload c => UserAction(state, c.By, ServerAction.ShelveOffload,
+                state.VmState is VmState.Shelved && state.TaskState is null, () => new ServerShelveOffloadRequested(id, state.Host!)),
+            // An offloaded server has no host: the scheduler finds one.
+            ServerCommand.Unshelve c => UserAction(state, c.By, ServerAction.Unshelve,
+                state.VmState is VmState.Shelved or VmState.ShelvedOffloaded && state.TaskState is null
+                && (state.VmState == VmState.ShelvedOffloaded || state.Host is not null),
+                () => new ServerUnshelveRequested(id, state.VmState == VmState.Shelved ? state.Host : null), needsHost: false),
 
-            ServerCommand.RecordScheduled c =>
-                state.VmState == VmState.Building && state.TaskState == TaskState.Scheduling && state.Host is null
-                    ? [new ServerScheduled(id, c.Host, c.Alternates ?? [], c.Zone)] : Nothing,
-            ServerCommand.RecordSchedulingFailed c =>
-                state.VmState == VmState.Building && state.TaskState == TaskState.Scheduling && state.Host is null
-                    ? [new ServerSchedulingFailed(id, c.Fault)] : Nothing,
+            ServerCommand.RecordScheduled c => !state.NeedsHost ? Nothing
+                : state.VmState == VmState.ShelvedOffloaded ? [new ServerUnshelveScheduled(id, c.Host, c.Zone)]
+                : [new ServerScheduled(id, c.Host, c.Alternates ?? [], c.Zone)],
+            ServerCommand.RecordSchedulingFailed c => !state.NeedsHost ? Nothing
+                : state.VmState == VmState.ShelvedOffloaded ? [new ServerUnshelveFailed(id, null, c.Fault)]
+                : [new ServerSchedulingFailed(id, c.Fault)],
             ServerCommand.RecordBuildStep c =>
                 state.VmState == VmState.Building && state.Host == c.Host && state.TaskState != TaskState.Deleting
                 && BuildOrder(c.Step) > Math.Max(0, BuildOrder(state.TaskState))
@@ -116,6 +162,30 @@ public static class ServerDecider
                     ? [new ServerPowerStateChanged(id, c.Host, c.Observed)] : Nothing,
             ServerCommand.RecordDeleted c =>
                 state.TaskState == TaskState.Deleting && state.Host == c.Host ? [new ServerDeleted(id, c.Now)] : Nothing,
+            ServerCommand.RecordPaused c => Reported(state, c.Host, TaskState.Pausing, () => new ServerPaused(id, c.Host)),
+            ServerCommand.RecordUnpaused c => Reported(state, c.Host, TaskState.Unpausing, () => new ServerUnpaused(id, c.Host)),
+            ServerCommand.RecordSuspended c => Reported(state, c.Host, TaskState.Suspending, () => new ServerSuspended(id, c.Host)),
+            ServerCommand.RecordResumed c => Reported(state, c.Host, TaskState.Resuming, () => new ServerResumed(id, c.Host)),
+            ServerCommand.RecordRescued c => Reported(state, c.Host, TaskState.Rescuing, () => new ServerRescued(id, c.Host)),
+            ServerCommand.RecordUnrescued c => Reported(state, c.Host, TaskState.Unrescuing, () => new ServerUnrescued(id, c.Host)),
+            ServerCommand.RecordShelveStep c =>
+                state.Host == c.Host && ShelveOrder(c.Step) > ShelveOrder(state.TaskState) && ShelveOrder(state.TaskState) >= 0
+                    ? [new ServerShelveStepStarted(id, c.Host, c.Step)] : Nothing,
+            ServerCommand.RecordShelved c =>
+                state.Host == c.Host && ShelveOrder(state.TaskState) >= 0 && state.ShelveImageId is { } image
+                    ? c.OffloadNow
+                        ? [new ServerShelved(id, c.Host, image, c.Now), new ServerShelveOffloadRequested(id, c.Host)]
+                        : [new ServerShelved(id, c.Host, image, c.Now)]
+                    : Nothing,
+            ServerCommand.RecordShelveOffloaded c =>
+                Reported(state, c.Host, TaskState.ShelvingOffloading, () => new ServerShelveOffloaded(id, c.Host)),
+            ServerCommand.RecordUnshelved c =>
+                Reported(state, c.Host, TaskState.Unshelving, () => new ServerUnshelved(id, c.Host, state.ShelveImageId, c.Now)),
+            ServerCommand.RecordUnshelveFailed c => state.TaskState == TaskState.Unshelving && state.Host == c.Host
+                ? state.VmState == VmState.ShelvedOffloaded
+                    ? [new ServerUnshelveFailed(id, c.Host, c.Fault)]
+                    : [new ServerActionFailed(id, c.Host, ServerAction.Unshelve, c.Fault.Message)]
+                : Nothing,
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown server command"),
         };
     }
@@ -123,13 +193,33 @@ public static class ServerDecider
     public static Server? Fold(IEnumerable<object> events) =>
         events.Aggregate((Server?)null, (state, e) => Server.Evolve(state, e));
 
+    /// <summary>What a user may ask of a server; a report, a scheduler result or anything else is not (a late one for a gone server decides nothing).</summary>
+    private static bool IsUserCommand(ServerCommand command) => command is ServerCommand.Stop or ServerCommand.Start
+        or ServerCommand.Reboot or ServerCommand.Lock or ServerCommand.Unlock or ServerCommand.Delete or ServerCommand.ResetState
+        or ServerCommand.Pause or ServerCommand.Unpause or ServerCommand.Suspend or ServerCommand.Resume
+        or ServerCommand.Rescue or ServerCommand.Unrescue or ServerCommand.Shelve or ServerCommand.ShelveOffload or ServerCommand.Unshelve;
+
+    /// <summary><paramref name="needsHost"/>: the action asks the server's host, so a server without one is in the wrong state.</summary>
     private static IReadOnlyList<object> UserAction(
-        Server state, Requester by, ServerAction action, bool allowed, Func<object> decide)
+        Server state, Requester by, ServerAction action, bool allowed, Func<object> decide, bool needsHost = true)
     {
         if (state.Locked && !by.IsAdmin) throw ServerConflict.IsLocked(state.Id);
-        if (!allowed || state.Host is null) throw ServerConflict.InvalidState(action, state);
+        if (!allowed || needsHost && state.Host is null) throw ServerConflict.InvalidState(action, state);
         return [decide()];
     }
+
+    /// <summary>A host's report that ends <paramref name="task"/>: only while that task runs on that host (else a redelivery or stale).</summary>
+    private static IReadOnlyList<object> Reported(Server state, string host, TaskState task, Func<object> decide) =>
+        state.TaskState == task && state.Host == host ? [decide()] : Nothing;
+
+    /// <summary>Shelving's steps in order; -1 for any other task.</summary>
+    private static int ShelveOrder(TaskState? task) => task switch
+    {
+        TaskState.Shelving => 0,
+        TaskState.ShelvingImagePendingUpload => 1,
+        TaskState.ShelvingImageUploading => 2,
+        _ => -1,
+    };
 
     private static IReadOnlyList<object> Lock(Server state, ServerCommand.Lock c) =>
         state.Locked ? Nothing : [new ServerLocked(state.Id, c.By.IsAdmin && c.By.ProjectId != state.ProjectId ? "admin" : "owner", c.Reason)];
@@ -180,6 +270,15 @@ public static class ServerDecider
         ServerAction.Stop => TaskState.PoweringOff,
         ServerAction.Start => TaskState.PoweringOn,
         ServerAction.Reboot => current is TaskState.RebootingHard ? TaskState.RebootingHard : TaskState.Rebooting,
+        ServerAction.Pause => TaskState.Pausing,
+        ServerAction.Unpause => TaskState.Unpausing,
+        ServerAction.Suspend => TaskState.Suspending,
+        ServerAction.Resume => TaskState.Resuming,
+        ServerAction.Rescue => TaskState.Rescuing,
+        ServerAction.Unrescue => TaskState.Unrescuing,
+        ServerAction.Shelve => ShelveOrder(current) >= 0 ? current : TaskState.Shelving,
+        ServerAction.ShelveOffload => TaskState.ShelvingOffloading,
+        ServerAction.Unshelve => TaskState.Unshelving,
         _ => null,
     };
 }

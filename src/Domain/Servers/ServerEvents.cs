@@ -49,17 +49,51 @@ public sealed record ServerBuilt(Guid ServerId, string Host, DateTimeOffset Laun
 
 public sealed record ServerBuildFailed(Guid ServerId, string Host, ServerFault Fault) : IServerEvent;
 
-public sealed record ServerStopRequested(Guid ServerId, string Host) : IServerEvent;
+/// <summary>
+/// A user's action was accepted and its host asked to carry it out (Nova's compute_&lt;action&gt;_instance event
+/// in os-instance-actions). A method, not a property, so the stored event carries only its data.
+/// </summary>
+public interface IHostActionRequested : IServerEvent
+{
+    string? Host { get; }
+    ServerAction Requested();
+}
 
-public sealed record ServerStopped(Guid ServerId, string Host) : IServerEvent;
+/// <summary>The host carried out the action: its compute_&lt;action&gt;_instance event succeeded.</summary>
+public interface IHostActionCompleted : IServerEvent
+{
+    ServerAction Completed();
+}
 
-public sealed record ServerStartRequested(Guid ServerId, string Host) : IServerEvent;
+public sealed record ServerStopRequested(Guid ServerId, string Host) : IHostActionRequested
+{
+    public ServerAction Requested() => ServerAction.Stop;
+}
 
-public sealed record ServerStarted(Guid ServerId, string Host) : IServerEvent;
+public sealed record ServerStopped(Guid ServerId, string Host) : IHostActionCompleted
+{
+    public ServerAction Completed() => ServerAction.Stop;
+}
 
-public sealed record ServerRebootRequested(Guid ServerId, string Host, RebootType Type) : IServerEvent;
+public sealed record ServerStartRequested(Guid ServerId, string Host) : IHostActionRequested
+{
+    public ServerAction Requested() => ServerAction.Start;
+}
 
-public sealed record ServerRebooted(Guid ServerId, string Host) : IServerEvent;
+public sealed record ServerStarted(Guid ServerId, string Host) : IHostActionCompleted
+{
+    public ServerAction Completed() => ServerAction.Start;
+}
+
+public sealed record ServerRebootRequested(Guid ServerId, string Host, RebootType Type) : IHostActionRequested
+{
+    public ServerAction Requested() => ServerAction.Reboot;
+}
+
+public sealed record ServerRebooted(Guid ServerId, string Host) : IHostActionCompleted
+{
+    public ServerAction Completed() => ServerAction.Reboot;
+}
 
 /// <summary>A host could not carry out a stop, start or reboot: the task is cleared, the vm_state kept.</summary>
 public sealed record ServerActionFailed(Guid ServerId, string Host, ServerAction Action, string Message) : IServerEvent;
@@ -92,5 +126,6 @@ public static class ServerEventTypes
         typeof(ServerRebootRequested), typeof(ServerRebooted), typeof(ServerActionFailed),
         typeof(ServerPowerStateChanged), typeof(ServerLocked), typeof(ServerUnlocked), typeof(ServerDeleteRequested), typeof(ServerDeleted),
         typeof(ServerStateReset),
+        .. PauseEvents.All, .. SuspendEvents.All, .. RescueEvents.All, .. ShelveEvents.All,
     ];
 }

@@ -14,6 +14,8 @@ public enum TaskState
     PoweringOff, PoweringOn,
     Rebooting, RebootPending, RebootStarted,
     RebootingHard, RebootPendingHard, RebootStartedHard,
+    Pausing, Unpausing, Suspending, Resuming, Rescuing, Unrescuing,
+    Shelving, ShelvingImagePendingUpload, ShelvingImageUploading, ShelvingOffloading, Unshelving,
     Deleting,
 }
 
@@ -31,7 +33,11 @@ public enum PowerState
 public enum RebootType { Soft, Hard }
 
 /// <summary>The user-facing actions whose state rules the decider enforces.</summary>
-public enum ServerAction { Create, Delete, Stop, Start, Reboot, Lock, Unlock }
+public enum ServerAction
+{
+    Create, Delete, Stop, Start, Reboot, Lock, Unlock,
+    Pause, Unpause, Suspend, Resume, Rescue, Unrescue, Shelve, ShelveOffload, Unshelve,
+}
 
 public static class NovaNames
 {
@@ -53,11 +59,25 @@ public static class NovaNames
         TaskState.RebootingHard => "rebooting_hard",
         TaskState.RebootPendingHard => "reboot_pending_hard",
         TaskState.RebootStartedHard => "reboot_started_hard",
+        TaskState.ShelvingImagePendingUpload => "shelving_image_pending_upload",
+        TaskState.ShelvingImageUploading => "shelving_image_uploading",
+        TaskState.ShelvingOffloading => "shelving_offloading",
         _ => task.Value.ToString().ToLowerInvariant(),
     };
 
-    /// <summary>Nova's instance-action names (os-instance-actions).</summary>
-    public static string Of(ServerAction action) => action.ToString().ToLowerInvariant();
+    /// <summary>Nova's instance-action names (os-instance-actions): the API's action names.</summary>
+    public static string Of(ServerAction action) => action switch
+    {
+        ServerAction.ShelveOffload => "shelveOffload",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The host's event of an action in os-instance-actions (Nova's compute manager method): compute_shelve_offload_instance.</summary>
+    public static string ComputeEventOf(ServerAction action) => action switch
+    {
+        ServerAction.ShelveOffload => "compute_shelve_offload_instance",
+        _ => $"compute_{action.ToString().ToLowerInvariant()}_instance",
+    };
 }
 
 /// <summary>The API <c>status</c>, derived from vm_state and task_state as Nova's common.py does.</summary>

@@ -78,27 +78,24 @@ public partial class InstanceActionsProjection : SingleStreamProjection<Instance
             case ServerBuildFailed f:
                 Finish(Open(Find(log, e, "create"), BuildAndRun, at, f.Host), BuildAndRun, at, success: false, details: f.Fault.Message);
                 break;
-            case ServerStopRequested s:
-                Begin(log, e, "stop").Events.Add(new() { Event = "compute_stop_instance", StartTime = at, Host = s.Host });
+            case IHostActionRequested r:
+                var requested = Begin(log, e, NovaNames.Of(r.Requested()));
+                if (r.Host is not null)
+                    requested.Events.Add(new() { Event = NovaNames.ComputeEventOf(r.Requested()), StartTime = at, Host = r.Host });
                 break;
-            case ServerStopped:
-                Finish(Find(log, e, "stop"), "compute_stop_instance", at, success: true);
+            case ServerUnshelveScheduled u:
+                // The scheduler's host for an offloaded server: its host event starts now.
+                Open(Find(log, e, NovaNames.Of(ServerAction.Unshelve)), NovaNames.ComputeEventOf(ServerAction.Unshelve), at, u.Host);
                 break;
-            case ServerStartRequested s:
-                Begin(log, e, "start").Events.Add(new() { Event = "compute_start_instance", StartTime = at, Host = s.Host });
-                break;
-            case ServerStarted:
-                Finish(Find(log, e, "start"), "compute_start_instance", at, success: true);
-                break;
-            case ServerRebootRequested r:
-                Begin(log, e, "reboot").Events.Add(new() { Event = "compute_reboot_instance", StartTime = at, Host = r.Host });
-                break;
-            case ServerRebooted:
-                Finish(Find(log, e, "reboot"), "compute_reboot_instance", at, success: true);
+            case ServerUnshelveFailed f:
+                Finish(Find(log, e, NovaNames.Of(ServerAction.Unshelve)), NovaNames.ComputeEventOf(ServerAction.Unshelve), at,
+                    success: false, details: f.Fault.Message);
                 break;
             case ServerActionFailed f:
-                var name = NovaNames.Of(f.Action);
-                Finish(Find(log, e, name), $"compute_{name}_instance", at, success: false, details: f.Message);
+                Finish(Find(log, e, NovaNames.Of(f.Action)), NovaNames.ComputeEventOf(f.Action), at, success: false, details: f.Message);
+                break;
+            case IHostActionCompleted done:
+                Finish(Find(log, e, NovaNames.Of(done.Completed())), NovaNames.ComputeEventOf(done.Completed()), at, success: true);
                 break;
             case ServerLocked:
                 Begin(log, e, "lock");

@@ -50,6 +50,9 @@ public static class A
     public static ServerUnlocked Unlocked() => new(ServerId);
     public static ServerDeleteRequested DeleteRequested(string? host = Host) => new(ServerId, host);
     public static ServerDeleted Deleted() => new(ServerId, Gone);
+    public static readonly Guid ShelveImage = Guid.Parse("5d9f6a1c-2b3e-4c7d-8e9f-0a1b2c3d4e5f");
+    public const string RescueImage = "rescue-image";
+    public static readonly DateTimeOffset ShelvedAt = T0.AddMinutes(10);
 
     // Commands
     public static ServerCommand.Create Create(Requester? by = null) =>
@@ -99,6 +102,25 @@ public static class History
         // error because no host was found: never had a host
         ["error-unscheduled"] = () => [A.Created(), A.SchedulingFailed()],
         ["deleted"] = () => [.. Of("active"), A.DeleteRequested(), A.Deleted()],
+        ["active/pausing"] = () => [.. Of("active"), new ServerPauseRequested(A.ServerId, A.Host)],
+        ["paused"] = () => [.. Of("active/pausing"), new ServerPaused(A.ServerId, A.Host)],
+        ["paused/unpausing"] = () => [.. Of("paused"), new ServerUnpauseRequested(A.ServerId, A.Host)],
+        ["active/suspending"] = () => [.. Of("active"), new ServerSuspendRequested(A.ServerId, A.Host)],
+        ["suspended"] = () => [.. Of("active/suspending"), new ServerSuspended(A.ServerId, A.Host)],
+        ["suspended/resuming"] = () => [.. Of("suspended"), new ServerResumeRequested(A.ServerId, A.Host)],
+        ["active/rescuing"] = () => [.. Of("active"), new ServerRescueRequested(A.ServerId, A.Host, A.Image)],
+        ["rescued"] = () => [.. Of("active/rescuing"), new ServerRescued(A.ServerId, A.Host)],
+        ["rescued/unrescuing"] = () => [.. Of("rescued"), new ServerUnrescueRequested(A.ServerId, A.Host)],
+        ["active/shelving"] = () => [.. Of("active"), new ServerShelveRequested(A.ServerId, A.Host, A.ShelveImage)],
+        ["active/shelving_image_uploading"] = () =>
+            [.. Of("active/shelving"), new ServerShelveStepStarted(A.ServerId, A.Host, TaskState.ShelvingImagePendingUpload),
+                new ServerShelveStepStarted(A.ServerId, A.Host, TaskState.ShelvingImageUploading)],
+        ["shelved"] = () => [.. Of("active/shelving_image_uploading"), new ServerShelved(A.ServerId, A.Host, A.ShelveImage, A.ShelvedAt)],
+        ["shelved/shelving_offloading"] = () => [.. Of("shelved"), new ServerShelveOffloadRequested(A.ServerId, A.Host)],
+        ["shelved_offloaded"] = () => [.. Of("shelved/shelving_offloading"), new ServerShelveOffloaded(A.ServerId, A.Host)],
+        ["shelved_offloaded/unshelving"] = () => [.. Of("shelved_offloaded"), new ServerUnshelveRequested(A.ServerId, null)],
+        ["shelved_offloaded/unshelving/scheduled"] = () => [.. Of("shelved_offloaded/unshelving"), new ServerUnshelveScheduled(A.ServerId, A.OtherHost)],
+        ["shelved/unshelving"] = () => [.. Of("shelved"), new ServerUnshelveRequested(A.ServerId, A.Host)],
     };
 
     public static object[] Of(string name) =>

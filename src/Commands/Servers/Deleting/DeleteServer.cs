@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Mediator;
 using Nova.Commands.Requests;
 using Nova.Domain.Servers;
@@ -13,7 +14,7 @@ namespace Nova.Commands.Servers.Deleting;
 /// </summary>
 public sealed record DeleteServer(Guid ServerId) : ICommand<ServerWrite>;
 
-public sealed class DeleteServerHandler(EventSessions sessions, Caller caller, TimeProvider clock)
+public sealed class DeleteServerHandler(EventSessions sessions, Caller caller, TimeProvider clock, IConfiguration config)
     : ICommandHandler<DeleteServer, ServerWrite>
 {
     public async ValueTask<ServerWrite> Handle(DeleteServer command, CancellationToken ct)
@@ -31,7 +32,7 @@ public sealed class DeleteServerHandler(EventSessions sessions, Caller caller, T
             _ => new ServerCommand.Delete(caller.AsRequester(), hostIsUp, now),
             alongside: async (session, state, events) =>
             {
-                if (events.OfType<ServerDeleted>().Any()) await ServerRemoval.GiveBack(session, state, ct);
+                if (events.OfType<ServerDeleted>().Any()) await ServerRemoval.GiveBack(session, config, state, ct);
             }, ct, policy: "os_compute_api:servers:delete");
     }
 }

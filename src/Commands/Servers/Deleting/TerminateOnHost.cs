@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Nova.Commands.Relay;
 using Nova.Commands.Servers.Reporting;
 using Nova.ComputeRpc;
@@ -13,11 +14,11 @@ public sealed class DeleteRequestedRelay : IRelayRule<ServerDeleteRequested>
         ValueTask.FromResult(e.Host is { } host ? context.ToHost(host, new TerminateInstance(e.ServerId, context.Request)) : null);
 }
 
-/// <summary>The teardown is done: the server is deleted and gives back its claim, quota and group place.</summary>
-public sealed class TerminatedReport : IHostReportRule<InstanceTerminated>
+/// <summary>The teardown is done: the server is deleted and gives back what it held (<see cref="ServerRemoval"/>).</summary>
+public sealed class TerminatedReport(IConfiguration config) : IHostReportRule<InstanceTerminated>
 {
     public ServerCommand Decide(InstanceTerminated report, DateTimeOffset now) => new ServerCommand.RecordDeleted(report.Host, now);
 
     public Task Alongside(IDocumentSession session, InstanceTerminated report, Server before, IReadOnlyList<object> events, CancellationToken ct) =>
-        ServerRemoval.GiveBack(session, before, ct);
+        ServerRemoval.GiveBack(session, config, before, ct);
 }

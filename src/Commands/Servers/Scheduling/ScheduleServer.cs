@@ -13,7 +13,7 @@ using Nova.Store.Hosts;
 namespace Nova.Commands.Servers.Scheduling;
 
 /// <summary>
-/// Choose a host for a server in building/scheduling and claim its resources there. A first
+/// Choose a host for a server that needs one (building/scheduling, or an offloaded server unshelving) and claim its resources there. A first
 /// attempt runs the filters and weighers over every host; a reschedule takes the alternates
 /// chosen with the first attempt, as Nova's conductor does.
 /// </summary>
@@ -32,13 +32,15 @@ public sealed class ScheduleServerHandler(
         var server = stream.Aggregate;
         if (!NeedsHost(server)) return server?.Host; // redelivered, deleted meanwhile, or already scheduled
         if (server!.Batch is { Size: > 1 } batch && server.Attempts == 0) return await ScheduleBatch(session, server, batch, ct);
+        // An unshelve is a fresh placement: the hosts its build tried say nothing about it.
+        var unshelving = server.VmState == VmState.ShelvedOffloaded;
 
         // The group is locked for this transaction: its policy is checked again on the authoritative
         // membership right before the claim (Nova's late check), and two members cannot race past it.
         var group = server.GroupId is { } groupId ? await session.Events.FetchForExclusiveWriting<ServerGroup>(groupId, ct) : null;
         var request = new SchedulingRequest(server.Flavor.Resources, server.AvailabilityZone,
-            ExcludedHosts: server.HostsTried.ToHashSet(), Group: group?.Aggregate?.Placement(serverId));
-        var ranked = Rank(await Candidates(session, ct), server, request);
+            ExcludedHosts: unshelving ? [] : server.HostsTried.ToHashSet(), Group: group?.Aggregate?.Placement(serverId));
+        var ranked = Rank(await Candidates(session, ct), server, request, reschedule: server.Attempts > 0 && !unshelving);
 
         for (var i = 0; i < ranked.Count; i++)
         {
@@ -57,7 +59,7 @@ public sealed class ScheduleServerHandler(
 
         log.LogWarning("No valid host for server {ServerId} (flavor {Flavor}, attempt {Attempt})",
             serverId, server.Flavor.Name, server.Attempts + 1);
-        var details = server.Attempts == 0
+        var details = server.Attempts == 0 || unshelving
             ? $"No host had {server.Flavor.Vcpus} vcpus, {server.Flavor.RamMb} MB RAM and {server.Flavor.Resources.DiskGb} GB disk free, up and enabled{(server.AvailabilityZone is { } az ? $" in zone {az}" : "")}."
             : $"Exhausted all hosts available for retrying build failures for instance {serverId}. Last error: {server.Fault?.Message}";
         stream.AppendMany(ServerDecider.Decide(
@@ -80,8 +82,7 @@ public sealed class ScheduleServerHandler(
         }
     }
 
-    private static bool NeedsHost(Server? server) =>
-        server is { VmState: VmState.Building, TaskState: TaskState.Scheduling, Host: null };
+    private static bool NeedsHost(Server? server) => server is { NeedsHost: true };
 
     /// <summary>
     /// A multi-create is placed as one: every server of the request gets its claim in one transaction,
@@ -169,9 +170,9 @@ public sealed class ScheduleServerHandler(
     }
 
     /// <summary>Host names to try in order: the filter scheduler's ranking, or the remaining alternates on a reschedule.</summary>
-    private IReadOnlyList<string> Rank(IReadOnlyList<HostCandidate> candidates, Server server, SchedulingRequest request)
+    private IReadOnlyList<string> Rank(IReadOnlyList<HostCandidate> candidates, Server server, SchedulingRequest request, bool reschedule)
     {
-        if (server.Attempts > 0)
+        if (reschedule)
         {
             var eligible = candidates.Where(h => HostSelection.Filters.All(f => f.Passes(h, request))).Select(h => h.Name).ToHashSet();
             return (server.Alternates ?? []).Where(eligible.Contains).ToList();
