@@ -58,6 +58,42 @@ public sealed class OpenStackCliTests(KeystoneCloud cloud) : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await rest.Get($"/v2.1/servers/{id}")).Status);
     }
 
+    [Fact]
+    public async Task The_openstack_cli_pauses_suspends_rescues_and_shelves_a_server()
+    {
+        var member = Cli(cloud.Member, cloud.OwnProject);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        string image = "cli-actions-" + suffix, server = "cli-actions-" + suffix;
+        var disk = images.Path("actions.qcow2");
+        await TestImages.Run("qemu-img", "create", "-q", "-f", "qcow2", disk, "16M");
+        await member.Json("image", "create", "--file", disk, "--disk-format", "qcow2", "--container-format", "bare", image);
+        var id = (await member.Json("server", "create", "--image", image, "--flavor", "m1.tiny", "--nic", "none", "--wait", server))["id"]!
+            .GetValue<string>();
+        using var rest = cloud.Stack.Client(cloud.MemberToken);
+
+        await member.Run("server", "pause", server);
+        await rest.WaitForStatus(id, "PAUSED");
+        await member.Run("server", "unpause", server);
+        await rest.WaitForStatus(id, "ACTIVE");
+        await member.Run("server", "suspend", server);
+        await rest.WaitForStatus(id, "SUSPENDED");
+        await member.Run("server", "resume", server);
+        await rest.WaitForStatus(id, "ACTIVE");
+        await member.Run("server", "rescue", "--image", image, server);
+        await rest.WaitForStatus(id, "RESCUE");
+        await member.Run("server", "unrescue", server);
+        await rest.WaitForStatus(id, "ACTIVE");
+        await member.Run("server", "shelve", server);
+        await rest.WaitForStatus(id, "SHELVED_OFFLOADED");
+        await member.Run("server", "unshelve", server);
+        await rest.WaitForStatus(id, "ACTIVE");
+
+        var actions = (await member.Json("server", "event", "list", server)).AsArray().Select(a => a!["Action"]!.GetValue<string>()).ToList();
+        Assert.Equal(["create", "pause", "rescue", "resume", "shelve", "shelveOffload", "suspend", "unpause", "unrescue", "unshelve"],
+            actions.Order(StringComparer.Ordinal).ToList());
+        await member.Run("server", "delete", "--wait", server);
+    }
+
     private OpenStackCli Cli(string user, string project) => new(new Dictionary<string, string>
     {
         ["OS_AUTH_URL"] = cloud.Keystone.Url,
