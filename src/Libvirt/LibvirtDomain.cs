@@ -75,5 +75,31 @@ public sealed class LibvirtDomain : IDisposable
     public string GetXmlDesc(DomainXmlOptions options = DomainXmlOptions.None) =>
         NativeLibc.TakeString(LibvirtErrors.ThrowIfNull(NativeLibvirt.virDomainGetXMLDesc(_handle, (uint)options)));
 
+    /// <summary>Freezes the guest's vCPUs (virDomainSuspend): state PAUSED, the QEMU process and its memory stay.</summary>
+    public void Suspend() => LibvirtErrors.ThrowIfFailed(NativeLibvirt.virDomainSuspend(_handle));
+
+    /// <summary>Lets a paused guest run again (virDomainResume).</summary>
+    public void Resume() => LibvirtErrors.ThrowIfFailed(NativeLibvirt.virDomainResume(_handle));
+
+    /// <summary>
+    /// Saves the guest's memory to libvirt's managed save image and stops its QEMU process (virDomainManagedSave):
+    /// state SHUTOFF; the next <see cref="Create"/> restores from the image.
+    /// </summary>
+    public void ManagedSave() => LibvirtErrors.ThrowIfFailed(NativeLibvirt.virDomainManagedSave(_handle, 0));
+
+    /// <summary>Whether a managed save image waits for the next start (virDomainHasManagedSaveImage).</summary>
+    public bool HasManagedSaveImage
+    {
+        get
+        {
+            var result = NativeLibvirt.virDomainHasManagedSaveImage(_handle, 0);
+            LibvirtErrors.ThrowIfFailed(result);
+            return result == 1;
+        }
+    }
+
+    /// <summary>Discards the managed save image: the next start is a cold boot (virDomainManagedSaveRemove).</summary>
+    public void RemoveManagedSave() => LibvirtErrors.ThrowIfFailed(NativeLibvirt.virDomainManagedSaveRemove(_handle, 0));
+
     public void Dispose() => _handle.Dispose();
 }

@@ -18,6 +18,8 @@ public sealed class ImageServer : IAsyncDisposable
 
     public string Url { get; private set; } = "";
     public List<string?> Tokens { get; } = new();
+    /// <summary>Image id → the file its uploaded data was written to.</summary>
+    public Dictionary<string, string> Uploads { get; } = new();
 
     public static async Task<ImageServer> Start()
     {
@@ -37,6 +39,14 @@ public sealed class ImageServer : IAsyncDisposable
             server.images.TryGetValue(id, out var image)
                 ? Results.File(image.Path, "application/octet-stream", enableRangeProcessing: true)
                 : Results.NotFound());
+        // An upload (a snapshot) is kept in a file of its own, as the registry would after its checks.
+        app.MapPut("/image/v2/images/{id}/file", async (string id, HttpContext http) =>
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"uploaded-{id}-{Guid.NewGuid():N}");
+            await using (var file = File.Create(path)) await http.Request.Body.CopyToAsync(file);
+            lock (server.Uploads) server.Uploads[id] = path;
+            return Results.NoContent();
+        });
         await app.StartAsync();
         server.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/image";
         return server;
@@ -44,5 +54,9 @@ public sealed class ImageServer : IAsyncDisposable
 
     public void Add(string id, string path, string format) => images[id] = (path, format);
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await app.DisposeAsync();
+        foreach (var path in Uploads.Values) File.Delete(path);
+    }
 }

@@ -129,6 +129,135 @@ public sealed class LibvirtDriverTests : IAsyncLifetime
         int.Parse(File.ReadAllText($"/run/libvirt/qemu/{DomainXml.NameOf(id)}.pid").Trim());
 
     [Fact]
+    public async Task Pause_freezes_the_running_domain_and_unpause_lets_it_run()
+    {
+        var id = await Spawn();
+        var process = QemuProcessId(id);
+
+        await driver.Pause(id, CancellationToken.None);
+        Assert.Equal(DomainState.Paused, StateOf(id));
+        Assert.Equal(PowerState.Paused, driver.GetPowerState(id));
+        await driver.Pause(id, CancellationToken.None); // a redelivery changes nothing
+
+        await driver.Unpause(id, CancellationToken.None);
+        Assert.Equal(DomainState.Running, StateOf(id));
+        // The QEMU process stayed through it.
+        Assert.Equal(process, QemuProcessId(id));
+    }
+
+    [Fact]
+    public async Task Pausing_a_stopped_domain_is_a_hypervisor_error()
+    {
+        var id = await Spawn();
+        await driver.PowerOff(id, CancellationToken.None);
+        await Assert.ThrowsAsync<HypervisorError>(() => driver.Pause(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Suspend_saves_the_guest_and_ends_its_process_and_resume_restores_it()
+    {
+        var id = await Spawn();
+
+        await driver.Suspend(id, CancellationToken.None);
+        Assert.Equal(DomainState.Shutoff, StateOf(id));
+        Assert.True(HasManagedSave(id));
+        Assert.False(File.Exists($"/run/libvirt/qemu/{DomainXml.NameOf(id)}.pid"));
+        await driver.Suspend(id, CancellationToken.None); // a redelivery changes nothing
+
+        await driver.Resume(id, CancellationToken.None);
+        Assert.Equal(DomainState.Running, StateOf(id));
+        Assert.False(HasManagedSave(id));
+    }
+
+    [Fact]
+    public async Task A_suspended_instance_is_removed_with_its_managed_save()
+    {
+        var id = await Spawn();
+        await driver.Suspend(id, CancellationToken.None);
+
+        await driver.Destroy(id, CancellationToken.None);
+
+        Assert.Null(driver.GetPowerState(id));
+        Assert.False(Directory.Exists(driver.InstanceDirectory(id)));
+        Assert.Empty(Directory.GetFiles("/var/lib/libvirt/qemu/save", DomainXml.NameOf(id) + "*"));
+    }
+
+    [Fact]
+    public async Task Rescue_boots_the_rescue_disk_with_the_own_disk_second_and_unrescue_brings_back_the_own_domain()
+    {
+        var id = await Spawn();
+        var folder = driver.InstanceDirectory(id);
+        var spec = new RescueSpec(new InstanceSpec(id, "rescued", Tiny, ImageId, "none"), ImageId);
+
+        await driver.Rescue(spec, CancellationToken.None);
+        Assert.Equal(DomainState.Running, StateOf(id));
+        Assert.Equal([Path.Combine(folder, "disk.rescue"), Path.Combine(folder, "disk")], DiskSources(id));
+        Assert.True(File.Exists(Path.Combine(folder, "unrescue.xml")));
+        await driver.Rescue(spec, CancellationToken.None); // a redelivery: still rescued, not rescued twice
+        Assert.Equal(2, DiskSources(id).Count);
+
+        await driver.Unrescue(id, CancellationToken.None);
+        Assert.Equal(DomainState.Running, StateOf(id));
+        Assert.Equal([Path.Combine(folder, "disk")], DiskSources(id));
+        Assert.False(File.Exists(Path.Combine(folder, "disk.rescue")));
+        Assert.False(File.Exists(Path.Combine(folder, "unrescue.xml")));
+    }
+
+    [Fact]
+    public async Task A_stopped_instance_can_be_rescued_and_a_rescued_one_is_removed_whole()
+    {
+        var id = await Spawn();
+        await driver.PowerOff(id, CancellationToken.None);
+
+        await driver.Rescue(new RescueSpec(new InstanceSpec(id, "rescued", Tiny, ImageId, "none"), ImageId), CancellationToken.None);
+        Assert.Equal(DomainState.Running, StateOf(id));
+
+        await driver.Destroy(id, CancellationToken.None);
+        Assert.Null(driver.GetPowerState(id));
+        Assert.False(Directory.Exists(driver.InstanceDirectory(id)));
+    }
+
+    [Fact]
+    public async Task A_snapshot_uploads_the_disk_as_a_standalone_qcow2()
+    {
+        var id = await Spawn();
+        await driver.PowerOff(id, CancellationToken.None);
+        var snapshotId = Guid.NewGuid().ToString();
+
+        await driver.Snapshot(id, snapshotId, CancellationToken.None);
+
+        Assert.True(images.Uploads.TryGetValue(snapshotId, out var uploaded));
+        var info = await new QemuImg().Info(uploaded!);
+        Assert.Equal("qcow2", info.Format);
+        Assert.Null(info.BackingFilename);
+        Assert.Equal(1L << 30, info.VirtualSize); // the flavor's 1 GB root disk
+        Assert.Empty(Directory.GetFiles(driver.InstanceDirectory(id), "snapshot.*"));
+    }
+
+    private static DomainState StateOf(Guid id)
+    {
+        using var connection = LibvirtConnection.Open(Uri, readOnly: true);
+        using var domain = connection.LookupByUuid(id);
+        return domain.GetState();
+    }
+
+    private static bool HasManagedSave(Guid id)
+    {
+        using var connection = LibvirtConnection.Open(Uri, readOnly: true);
+        using var domain = connection.LookupByUuid(id);
+        return domain.HasManagedSaveImage;
+    }
+
+    /// <summary>The disks of the domain's live definition, in target order.</summary>
+    private static List<string> DiskSources(Guid id)
+    {
+        using var connection = LibvirtConnection.Open(Uri, readOnly: true);
+        using var domain = connection.LookupByUuid(id);
+        return System.Xml.Linq.XDocument.Parse(domain.GetXmlDesc()).Descendants("disk")
+            .Select(d => d.Element("source")!.Attribute("file")!.Value).ToList();
+    }
+
+    [Fact]
     public async Task Destroying_an_absent_instance_does_nothing()
     {
         await driver.Destroy(Guid.NewGuid(), CancellationToken.None);

@@ -106,8 +106,9 @@ public sealed class ImageCache
     /// for disks that depend on a base.</param>
     /// <exception cref="FlavorDiskTooSmallException">The flavor's root disk is smaller than the image.</exception>
     public async Task<InstanceDisk> CreateInstanceDisk(CachedImage lease, string instanceDirectory, int rootGb,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string fileName = InstanceDisk.Root)
     {
+        if (!InstanceDisk.FileNames.Contains(fileName)) throw new ArgumentException($"{fileName} is not an instance disk name.", nameof(fileName));
         ObjectDisposedException.ThrowIf(lease.IsReleased, lease);
         if (lease.Cache != this) throw new ArgumentException("The lease belongs to another image cache.", nameof(lease));
         ArgumentOutOfRangeException.ThrowIfNegative(rootGb);
@@ -122,7 +123,7 @@ public sealed class ImageCache
         var size = Math.Max(flavorBytes, lease.VirtualSizeBytes);
 
         Directory.CreateDirectory(directory);
-        var disk = Path.Combine(directory, "disk");
+        var disk = Path.Combine(directory, fileName);
         if (File.Exists(disk))
         {
             var existing = await qemuImg.Info(disk, cancellationToken, forceShare: true);
@@ -132,7 +133,7 @@ public sealed class ImageCache
         }
 
         // Created under a temporary name so that a crash never leaves a half-written `disk` to be reused.
-        var creating = Path.Combine(directory, $"disk.{Guid.NewGuid():N}.creating");
+        var creating = Path.Combine(directory, $"{fileName}.{Guid.NewGuid():N}.creating");
         try
         {
             await qemuImg.CreateOverlay(lease.BasePath, "raw", creating, size, cancellationToken);
@@ -143,6 +144,18 @@ public sealed class ImageCache
             DeleteIfExists(creating);
         }
         return new InstanceDisk(disk, lease.BasePath, size);
+    }
+
+    /// <summary>
+    /// Nova's snapshot of an instance disk: the overlay and its base flattened into a standalone qcow2 at
+    /// <paramref name="targetPath"/> (no backing file), written with the seed's cache rule for the target's folder
+    /// (<c>none</c> where O_DIRECT works, else <c>writeback</c>). The disk must not be in use by a running guest.
+    /// </summary>
+    public Task Flatten(string diskPath, string targetPath, CancellationToken cancellationToken = default)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(targetPath))!;
+        var mode = supportsDirectIo(folder) ? QemuCacheMode.None : QemuCacheMode.Writeback;
+        return qemuImg.Convert(diskPath, "qcow2", targetPath, "qcow2", mode, cancellationToken);
     }
 
     /// <summary>
@@ -225,17 +238,20 @@ public sealed class ImageCache
         foreach (var directory in Directory.EnumerateDirectories(InstancesDirectory))
         {
             if (directory == BaseDirectory) continue;
-            var disk = Path.Combine(directory, "disk");
-            if (!File.Exists(disk)) continue;
-            try
+            foreach (var name in InstanceDisk.FileNames)
             {
-                // -U: the disk of a running guest is locked by its QEMU.
-                var info = await qemuImg.Info(disk, cancellationToken, forceShare: true);
-                if (BackingPath(info, directory) is { } backing) backingFiles.Add(backing);
-            }
-            catch (Exception e) when (e is QemuImgException or FormatException)
-            {
-                unreadable.Add(disk);
+                var disk = Path.Combine(directory, name);
+                if (!File.Exists(disk)) continue;
+                try
+                {
+                    // -U: the disk of a running guest is locked by its QEMU.
+                    var info = await qemuImg.Info(disk, cancellationToken, forceShare: true);
+                    if (BackingPath(info, directory) is { } backing) backingFiles.Add(backing);
+                }
+                catch (Exception e) when (e is QemuImgException or FormatException)
+                {
+                    unreadable.Add(disk);
+                }
             }
         }
         return (backingFiles, unreadable);

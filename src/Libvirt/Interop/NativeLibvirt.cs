@@ -84,6 +84,22 @@ internal static unsafe partial class NativeLibvirt
     /// <summary>Returns a malloc'd string the caller frees.</summary>
     [LibraryImport(Library)]
     internal static partial nint virDomainGetXMLDesc(DomainHandle domain, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainSuspend(DomainHandle domain);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainResume(DomainHandle domain);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainManagedSave(DomainHandle domain, uint flags);
+
+    /// <summary>1 when the domain has a managed save image, 0 when not, -1 on error.</summary>
+    [LibraryImport(Library)]
+    internal static partial int virDomainHasManagedSaveImage(DomainHandle domain, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainManagedSaveRemove(DomainHandle domain, uint flags);
 }
 
 /// <summary>libc's free(), for the memory libvirt hands over to the caller.</summary>

@@ -52,6 +52,24 @@ public class DomainXmlTests
     }
 
     [Fact]
+    public void A_rescue_domain_boots_the_rescue_disk_first_and_carries_the_own_disk_second()
+    {
+        var folder = "/var/lib/nova-es/instances/" + ServerId;
+        var xml = Parse(Spec() with { DiskPath = folder + "/disk.rescue", SecondDiskPath = folder + "/disk" });
+
+        var disks = xml.Element("devices")!.Elements("disk")
+            .Select(d => (d.Element("source")!.Attribute("file")!.Value, d.Element("target")!.Attribute("dev")!.Value)).ToList();
+        Assert.Equal([(folder + "/disk.rescue", "vda"), (folder + "/disk", "vdb")], disks);
+        Assert.Equal("hd", xml.Element("os")!.Element("boot")!.Attribute("dev")!.Value);
+    }
+
+    [Fact]
+    public void Without_a_second_disk_there_is_one()
+    {
+        Assert.Single(Parse(Spec()).Element("devices")!.Elements("disk"));
+    }
+
+    [Fact]
     public void The_serial_console_is_logged_to_the_instance_folder()
     {
         var serial = Assert.Single(Parse(Spec()).Element("devices")!.Elements("serial"));

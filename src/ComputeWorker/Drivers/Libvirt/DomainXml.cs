@@ -7,9 +7,11 @@ namespace Nova.ComputeWorker.Drivers.Libvirt;
 /// <summary>What the domain definition of one instance is made of.</summary>
 /// <param name="UseKvm">Hardware acceleration (<c>type='kvm'</c>) rather than TCG emulation (<c>type='qemu'</c>).</param>
 /// <param name="DiskCache">The overlay's cache mode: <c>none</c> where the instance folder accepts O_DIRECT.</param>
+/// <param name="SecondDiskPath">A second disk (vdb): a rescued instance's own disk, behind the rescue disk it boots from.</param>
 public sealed record DomainSpec(
     Guid ServerId, string DisplayName, string FlavorName, int Vcpus, int MemoryMb,
-    string DiskPath, string ConsoleLogPath, QemuCacheMode DiskCache, bool UseKvm, bool WithNetwork);
+    string DiskPath, string ConsoleLogPath, QemuCacheMode DiskCache, bool UseKvm, bool WithNetwork,
+    string? SecondDiskPath = null);
 
 /// <summary>
 /// Libvirt domain XML for an instance, built from the flavor and the instance's files. Pure: no I/O.
@@ -30,12 +32,8 @@ public static class DomainXml
 
     public static string Build(DomainSpec spec)
     {
-        var devices = new XElement("devices",
-            new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "disk"),
-                new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", "qcow2"),
-                    new XAttribute("cache", spec.DiskCache == QemuCacheMode.None ? "none" : "writeback")),
-                new XElement("source", new XAttribute("file", spec.DiskPath)),
-                new XElement("target", new XAttribute("dev", "vda"), new XAttribute("bus", "virtio"))));
+        var devices = new XElement("devices", Disk(spec.DiskPath, "vda", spec.DiskCache));
+        if (spec.SecondDiskPath is { } second) devices.Add(Disk(second, "vdb", spec.DiskCache));
         if (spec.WithNetwork)
         {
             // No network service exists yet: user-mode networking gives the guest outbound access without bridges.
@@ -72,4 +70,11 @@ public static class DomainXml
             devices);
         return domain.ToString();
     }
+
+    private static XElement Disk(string path, string target, QemuCacheMode cache) =>
+        new("disk", new XAttribute("type", "file"), new XAttribute("device", "disk"),
+            new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", "qcow2"),
+                new XAttribute("cache", cache == QemuCacheMode.None ? "none" : "writeback")),
+            new XElement("source", new XAttribute("file", path)),
+            new XElement("target", new XAttribute("dev", target), new XAttribute("bus", "virtio")));
 }

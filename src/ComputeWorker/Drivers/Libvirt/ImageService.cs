@@ -6,7 +6,8 @@ namespace Nova.ComputeWorker.Drivers.Libvirt;
 
 /// <summary>
 /// Reads images from the image service (Glance's v2 API): the image's record for its disk format, and its bytes,
-/// streamed, resuming with <c>Range: bytes=N-</c> after a broken connection. Each request carries the token that
+/// streamed, resuming with <c>Range: bytes=N-</c> after a broken connection; and writes a snapshot's bytes into an image
+/// the control plane created. Each request carries the token that
 /// <paramref name="token"/> gives at that moment (with Keystone, the service user's, renewed before it expires).
 /// </summary>
 public sealed class ImageService(HttpClient http, string baseUrl, Func<CancellationToken, Task<string>> token)
@@ -92,9 +93,25 @@ public sealed class ImageService(HttpClient http, string baseUrl, Func<Cancellat
         }
     }
 
-    private async Task<HttpRequestMessage> Request(string uri, CancellationToken ct)
+    /// <summary>
+    /// Uploads <paramref name="path"/> as the data of image <paramref name="imageId"/> (Glance's <c>PUT …/file</c>); the
+    /// record exists already, queued. The image service checks the data as it checks any upload.
+    /// </summary>
+    public async Task Upload(string imageId, string path, CancellationToken ct)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        using var request = await Request($"{root}/v2/images/{Uri.EscapeDataString(imageId)}/file", ct, HttpMethod.Put);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
+        request.Content = new StreamContent(file, 1 << 20);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Content.Headers.ContentLength = file.Length;
+        using var response = await http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+            throw new HypervisorError($"Upload of image {imageId} failed: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    private async Task<HttpRequestMessage> Request(string uri, CancellationToken ct, HttpMethod? method = null)
+    {
+        var request = new HttpRequestMessage(method ?? HttpMethod.Get, uri);
         request.Headers.Add("X-Auth-Token", await token(ct));
         return request;
     }

@@ -184,14 +184,139 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
     }
 
-    // Filled in with the libvirt binding's suspend/resume, managed save and rescue domains.
-    public Task Pause(Guid serverId, CancellationToken ct) => throw new HypervisorError("pause: not in the libvirt driver yet");
-    public Task Unpause(Guid serverId, CancellationToken ct) => throw new HypervisorError("unpause: not in the libvirt driver yet");
-    public Task Suspend(Guid serverId, CancellationToken ct) => throw new HypervisorError("suspend: not in the libvirt driver yet");
-    public Task Resume(Guid serverId, CancellationToken ct) => throw new HypervisorError("resume: not in the libvirt driver yet");
-    public Task Rescue(RescueSpec spec, CancellationToken ct) => throw new HypervisorError("rescue: not in the libvirt driver yet");
-    public Task Unrescue(Guid serverId, CancellationToken ct) => throw new HypervisorError("unrescue: not in the libvirt driver yet");
-    public Task Snapshot(Guid serverId, string imageId, CancellationToken ct) => throw new HypervisorError("snapshot: not in the libvirt driver yet");
+    /// <summary>virDomainSuspend: the vCPUs stop, the QEMU process and its memory stay.</summary>
+    public async Task Pause(Guid serverId, CancellationToken ct)
+    {
+        using var domain = Required(serverId);
+        var state = Libvirt(domain.GetState);
+        if (state is DomainState.Paused) return;
+        if (state is not DomainState.Running) throw new HypervisorError($"Instance {serverId} is not running ({state}): it cannot be paused.");
+        await Task.Run(() => Libvirt(domain.Suspend), ct);
+    }
+
+    public async Task Unpause(Guid serverId, CancellationToken ct)
+    {
+        using var domain = Required(serverId);
+        var state = Libvirt(domain.GetState);
+        if (state is DomainState.Running) return;
+        if (state is not DomainState.Paused) throw new HypervisorError($"Instance {serverId} is not paused ({state}): it cannot be unpaused.");
+        await Task.Run(() => Libvirt(domain.Resume), ct);
+    }
+
+    /// <summary>libvirt's managed save, as Nova's suspend: memory to disk, the QEMU process ends, the domain is SHUTOFF.</summary>
+    public async Task Suspend(Guid serverId, CancellationToken ct)
+    {
+        using var domain = Required(serverId);
+        var state = Libvirt(domain.GetState);
+        if (state is DomainState.Shutoff && Libvirt(() => domain.HasManagedSaveImage)) return;
+        if (state is not (DomainState.Running or DomainState.Paused))
+            throw new HypervisorError($"Instance {serverId} is not running ({state}): it cannot be suspended.");
+        await Task.Run(() => Libvirt(domain.ManagedSave), ct);
+    }
+
+    /// <summary>A start restores a managed-saved domain from its saved memory.</summary>
+    public async Task Resume(Guid serverId, CancellationToken ct)
+    {
+        using var domain = Required(serverId);
+        if (Libvirt(domain.GetState) is DomainState.Running) return;
+        await Start(domain, ct);
+    }
+
+    /// <summary>
+    /// Nova's rescue: the instance's own definition is kept in its folder (<c>unrescue.xml</c>, so a restart of the
+    /// worker does not lose it), and the domain is redefined to boot from a fresh overlay of the rescue image
+    /// (<c>disk.rescue</c>) with its own disk as the second disk.
+    /// </summary>
+    public async Task Rescue(RescueSpec spec, CancellationToken ct)
+    {
+        var serverId = spec.Instance.ServerId;
+        var directory = InstanceDirectory(serverId);
+        var unrescue = Path.Combine(directory, UnrescueFile);
+        using var domain = await Task.Run(() => Required(serverId), ct);
+        if (File.Exists(unrescue))
+        {
+            // A redelivered rescue: the rescue domain is defined already.
+            if (Libvirt(domain.GetState) is not DomainState.Running) await Start(domain, ct);
+            return;
+        }
+        var own = Libvirt(() => domain.GetXmlDesc(DomainXmlOptions.Inactive));
+        InstanceDisk rescueDisk;
+        try
+        {
+            var (format, sha256) = await imageService.Describe(spec.RescueImageId, ct);
+            using var lease = await images.Acquire(new ImageRef(spec.RescueImageId, format),
+                (stream, token) => imageService.Download(spec.RescueImageId, sha256, stream, token), ct);
+            // Sized as the rescue image: the guest boots from it, its own disk keeps its size.
+            rescueDisk = await images.CreateInstanceDisk(lease, directory, 0, ct, InstanceDisk.Rescue);
+        }
+        catch (Exception e) when (e is ImageRefusedException or QemuImgException or HttpRequestException or IOException)
+        {
+            throw new HypervisorError(e.Message, retryable: e is not ImageRefusedException);
+        }
+
+        var saving = unrescue + ".creating";
+        await File.WriteAllTextAsync(saving, own, ct);
+        File.Move(saving, unrescue, overwrite: true);
+        await Task.Run(() => DestroyIfActive(domain), ct);
+        var xml = DomainXml.Build(new DomainSpec(
+            serverId, spec.Instance.Name, spec.Instance.Flavor.Name, spec.Instance.Flavor.Vcpus, spec.Instance.Flavor.RamMb,
+            rescueDisk.Path, Path.Combine(directory, "console.log"),
+            DirectIoProbe.Supports(directory) ? QemuCacheMode.None : QemuCacheMode.Writeback,
+            kvmUsable(), !string.Equals(spec.Instance.Networks, "none", StringComparison.OrdinalIgnoreCase),
+            SecondDiskPath: Path.Combine(directory, InstanceDisk.Root)));
+        using var rescued = await Task.Run(() => Libvirt(() => Connection.DefineXml(xml)), ct);
+        await Start(rescued, ct);
+        log.LogInformation("Instance {ServerId} runs rescued from image {Image}", serverId, spec.RescueImageId);
+    }
+
+    /// <summary>Nova's unrescue: the kept definition is defined again and booted; the rescue disk and the kept definition go.</summary>
+    public async Task Unrescue(Guid serverId, CancellationToken ct)
+    {
+        var directory = InstanceDirectory(serverId);
+        var unrescue = Path.Combine(directory, UnrescueFile);
+        using var domain = await Task.Run(() => Required(serverId), ct);
+        if (!File.Exists(unrescue))
+        {
+            // Not rescued (or unrescued before a redelivery): what is asked is a running instance.
+            if (Libvirt(domain.GetState) is not DomainState.Running) await Start(domain, ct);
+            return;
+        }
+        await Task.Run(() => DestroyIfActive(domain), ct);
+        var own = await File.ReadAllTextAsync(unrescue, ct);
+        using var restored = await Task.Run(() => Libvirt(() => Connection.DefineXml(own)), ct);
+        await Start(restored, ct);
+        File.Delete(Path.Combine(directory, InstanceDisk.Rescue));
+        File.Delete(unrescue);
+    }
+
+    /// <summary>
+    /// Nova's snapshot: the root disk flattened into a standalone qcow2 beside it (the seed's cache rule for the
+    /// target), uploaded as the image's data, and the temporary file removed whatever happens.
+    /// </summary>
+    public async Task Snapshot(Guid serverId, string imageId, CancellationToken ct)
+    {
+        var directory = InstanceDirectory(serverId);
+        var disk = Path.Combine(directory, InstanceDisk.Root);
+        if (!File.Exists(disk)) throw new HypervisorError($"Instance {serverId} has no disk on this host.");
+        var snapshot = Path.Combine(directory, $"snapshot.{Guid.NewGuid():N}.part");
+        try
+        {
+            await images.Flatten(disk, snapshot, ct);
+            await imageService.Upload(imageId, snapshot, ct);
+        }
+        catch (Exception e) when (e is QemuImgException or HttpRequestException or IOException)
+        {
+            throw new HypervisorError($"Snapshot of instance {serverId} failed: {e.Message}");
+        }
+        finally
+        {
+            File.Delete(snapshot);
+        }
+        log.LogInformation("Instance {ServerId}'s disk stored as image {Image}", serverId, imageId);
+    }
+
+    /// <summary>Where a rescued instance's own domain definition waits for unrescue.</summary>
+    private const string UnrescueFile = "unrescue.xml";
 
     public PowerState? GetPowerState(Guid serverId)
     {
