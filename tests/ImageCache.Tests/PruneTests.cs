@@ -147,6 +147,37 @@ public sealed class PruneTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rescue_disk_keeps_its_base_while_the_instance_is_rescued()
+    {
+        var instanceFolder = Path.Combine(instances, "7d6e5f4a-3b2c-4d1e-8f9a-0b1c2d3e4f5a");
+        var rescueImage = new ImageRef("rescue-img", "qcow2");
+        string basePath;
+        await using (var lease = await cache.Acquire(rescueImage, source.Fetch))
+        {
+            var disk = await cache.CreateInstanceDisk(lease, instanceFolder, rootGb: 0, fileName: InstanceDisk.Rescue);
+            Assert.Equal(Path.Combine(instanceFolder, "disk.rescue"), disk.Path);
+            basePath = lease.BasePath;
+        }
+        LastUsed(basePath, 30 * OneDay);
+
+        var whileRescued = await cache.Prune(OneDay);
+        File.Delete(Path.Combine(instanceFolder, "disk.rescue"));
+        LastUsed(basePath, 2 * OneDay);
+        var afterUnrescue = await cache.Prune(OneDay);
+
+        Assert.Empty(whileRescued.RemovedBases);
+        Assert.Equal([basePath], afterUnrescue.RemovedBases);
+    }
+
+    [Fact]
+    public async Task Only_instance_disk_names_are_created()
+    {
+        await using var lease = await cache.Acquire(image, source.Fetch);
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            cache.CreateInstanceDisk(lease, Path.Combine(instances, Guid.NewGuid().ToString()), rootGb: 1, fileName: "../escape"));
+    }
+
+    [Fact]
     public async Task An_unreadable_instance_disk_stops_the_prune_from_removing_anything()
     {
         var lease = await cache.Acquire(image, source.Fetch);
