@@ -21,13 +21,13 @@ public sealed class HostAggregateQueries(IQuerySession session, Caller caller) :
 {
     public async ValueTask<IReadOnlyList<HostAggregateRecord>> Handle(ListHostAggregates query, CancellationToken ct)
     {
-        caller.Authorize($"{HostAggregateHandlers.Policy}:index");
+        caller.Authorize($"{HostAggregateChanges.Policy}:index");
         return (await session.Query<HostAggregateRecord>().ToListAsync(ct)).OrderBy(a => a.Id).ToList();
     }
 
     public async ValueTask<HostAggregateRecord> Handle(GetHostAggregate query, CancellationToken ct)
     {
-        caller.Authorize($"{HostAggregateHandlers.Policy}:show");
+        caller.Authorize($"{HostAggregateChanges.Policy}:show");
         return await session.LoadAsync<HostAggregateRecord>(query.Id, ct)
                ?? throw new NotFound($"Aggregate {query.Id} could not be found.");
     }

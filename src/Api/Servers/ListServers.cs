@@ -10,18 +10,10 @@ using Nova.Commands.Servers;
 
 namespace Nova.Api.Servers;
 
-/// <summary>GET /servers and /servers/detail filters (Nova's names).</summary>
-public sealed record ServerFilter(
-    string? Name = null, string? Status = null, int? Limit = null, Guid? Marker = null,
-    bool AllTenants = false, string? ProjectId = null, string? Host = null, string? FlavorId = null,
-    string? ImageId = null, DateTimeOffset? ChangesSince = null, bool SortAscending = false);
-
+/// <summary>GET /servers and /servers/detail: one page of the caller's servers (or all projects', for an admin).</summary>
 public sealed record ListServers(ServerFilter Filter) : IQuery<IReadOnlyList<ServerView>>;
 
-public sealed record GetServer(Guid ServerId) : IQuery<ServerView>;
-
-public sealed class ServerQueryHandlers(IQuerySession session, Caller caller)
-    : IQueryHandler<ListServers, IReadOnlyList<ServerView>>, IQueryHandler<GetServer, ServerView>
+public sealed class ListServersHandler(IQuerySession session, Caller caller) : IQueryHandler<ListServers, IReadOnlyList<ServerView>>
 {
     public const int MaxLimit = 1000;
 
@@ -72,11 +64,10 @@ public sealed class ServerQueryHandlers(IQuerySession session, Caller caller)
         q = f.SortAscending ? q.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id) : q.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id);
         return await q.Take(Math.Min(f.Limit ?? MaxLimit, MaxLimit)).ToListAsync(ct);
     }
-
-    public async ValueTask<ServerView> Handle(GetServer query, CancellationToken ct)
-    {
-        var view = await session.LoadAsync<ServerView>(query.ServerId, ct);
-        caller.RequireVisible(query.ServerId, view?.ProjectId, view?.Deleted ?? false);
-        return view!;
-    }
 }
+
+/// <summary>GET /servers and /servers/detail filters (Nova's names).</summary>
+public sealed record ServerFilter(
+    string? Name = null, string? Status = null, int? Limit = null, Guid? Marker = null,
+    bool AllTenants = false, string? ProjectId = null, string? Host = null, string? FlavorId = null,
+    string? ImageId = null, DateTimeOffset? ChangesSince = null, bool SortAscending = false);

@@ -22,10 +22,7 @@ public sealed record CreateFlavor(
     }
 }
 
-public sealed record DeleteFlavor(string Id) : ICommand<bool>;
-
-public sealed class FlavorHandlers(IDocumentStore store, Caller caller, TimeProvider clock)
-    : ICommandHandler<CreateFlavor, FlavorRecord>, ICommandHandler<DeleteFlavor, bool>
+public sealed class CreateFlavorHandler(IDocumentStore store, Caller caller, TimeProvider clock) : ICommandHandler<CreateFlavor, FlavorRecord>
 {
     public async ValueTask<FlavorRecord> Handle(CreateFlavor command, CancellationToken ct)
     {
@@ -45,16 +42,5 @@ public sealed class FlavorHandlers(IDocumentStore store, Caller caller, TimeProv
         session.Insert(flavor);
         await session.SaveChangesAsync(ct);
         return flavor;
-    }
-
-    public async ValueTask<bool> Handle(DeleteFlavor command, CancellationToken ct)
-    {
-        caller.Authorize("os_compute_api:os-flavor-manage:delete");
-        await using var session = store.LightweightSession();
-        if (await session.LoadAsync<FlavorRecord>(command.Id, ct) is null)
-            throw new NotFound($"Flavor {command.Id} could not be found.");
-        session.Delete<FlavorRecord>(command.Id);
-        await session.SaveChangesAsync(ct);
-        return true;
     }
 }
