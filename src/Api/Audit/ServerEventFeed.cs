@@ -27,7 +27,7 @@ public sealed record ReadServerEventFeed(EventFeedScope Scope, long After, long 
     }
 }
 
-public sealed class ServerEventFeedQueries(IQuerySession session, Caller caller) : IQueryHandler<ReadServerEventFeed, IReadOnlyList<HistoryEntry>>
+public sealed class ReadServerEventFeedHandler(IQuerySession session, Caller caller) : IQueryHandler<ReadServerEventFeed, IReadOnlyList<HistoryEntry>>
 {
     // A project's servers are the streams whose first event is its ServerCreateRequested: exact at
     // every position, unlike the asynchronously built ServerView. Both lookups use the primary key

@@ -10,50 +10,6 @@ using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Hosts;
 
-public sealed record ListServices(string? Host, string? Binary) : IQuery<IReadOnlyList<ServiceRecord>>;
-
-/// <summary>A service by its integer id or UUID, for an operator's update or delete.</summary>
-public sealed record FindServiceById(string Id, string Policy) : IQuery<ServiceRecord>;
-
-/// <summary>The pre-2.53 way to name a service: its host and binary.</summary>
-public sealed record FindServiceByHost(string Host, string Binary, string Policy) : IQuery<ServiceRecord>;
-
-public sealed class ServiceQueries(IQuerySession session, Caller caller, TimeProvider clock) :
-    IQueryHandler<ListServices, IReadOnlyList<ServiceRecord>>, IQueryHandler<FindServiceById, ServiceRecord>,
-    IQueryHandler<FindServiceByHost, ServiceRecord>
-{
-    public async ValueTask<IReadOnlyList<ServiceRecord>> Handle(ListServices query, CancellationToken ct)
-    {
-        caller.Authorize("os_compute_api:os-services:list");
-        IEnumerable<ServiceRecord> services = await ServiceRecords.All(session, clock.GetUtcNow(), ct);
-        if (query.Host is { } host) services = services.Where(s => s.Host == host);
-        if (query.Binary is { } binary) services = services.Where(s => s.Binary == binary);
-        return services.ToList();
-    }
-
-    public async ValueTask<ServiceRecord> Handle(FindServiceById query, CancellationToken ct)
-    {
-        caller.Authorize(query.Policy);
-        var services = await ServiceRecords.All(session, clock.GetUtcNow(), ct);
-        var found = Guid.TryParse(query.Id, out var uuid) ? services.FirstOrDefault(s => s.Uuid == uuid)
-            : int.TryParse(query.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? services.FirstOrDefault(s => s.Id == id)
-            : null;
-        return found ?? throw new NotFound($"Service {query.Id} could not be found.");
-    }
-
-    public async ValueTask<ServiceRecord> Handle(FindServiceByHost query, CancellationToken ct)
-    {
-        caller.Authorize(query.Policy);
-        if (query.Binary != ServiceRecord.ComputeBinary) throw ComputeServicesOnly(query.Binary);
-        var services = await ServiceRecords.Computes(session, clock.GetUtcNow(), ct);
-        return services.FirstOrDefault(s => s.Host == query.Host)
-               ?? throw new NotFound($"Compute host {query.Host} could not be found.");
-    }
-
-    public static InvalidRequest ComputeServicesOnly(string binary) =>
-        new($"Updating a {binary} service is not supported. Only nova-compute services can be updated.");
-}
-
 /// <summary>
 /// /v2.1/os-services (admin): the compute services, their operator switches and liveness. From 2.53
 /// a service is named by its UUID; before, updates name it by host and binary with an action in the path.
@@ -125,7 +81,7 @@ public static class ComputeServiceEndpoints
             throw NovaError.BadRequest("No updates were requested. Fields 'status' or 'forced_down' should be specified.");
 
         var service = await mediator.Send(new FindServiceById(id, HostStreams.UpdatePolicy), ct);
-        if (service.Compute is null) throw ServiceQueries.ComputeServicesOnly(service.Binary);
+        if (service.Compute is null) throw FindServiceByHostHandler.ComputeServicesOnly(service.Binary);
         if (status == "enabled") await mediator.Send(new EnableComputeService(service.Host), ct);
         if (status == "disabled") await mediator.Send(new DisableComputeService(service.Host, reason), ct);
         if (forcedDown is { } down) await mediator.Send(new ForceDownComputeService(service.Host, down), ct);

@@ -12,27 +12,6 @@ using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Hosts;
 
-public sealed record ListHostAggregates : IQuery<IReadOnlyList<HostAggregateRecord>>;
-
-public sealed record GetHostAggregate(int Id) : IQuery<HostAggregateRecord>;
-
-public sealed class HostAggregateQueries(IQuerySession session, Caller caller) :
-    IQueryHandler<ListHostAggregates, IReadOnlyList<HostAggregateRecord>>, IQueryHandler<GetHostAggregate, HostAggregateRecord>
-{
-    public async ValueTask<IReadOnlyList<HostAggregateRecord>> Handle(ListHostAggregates query, CancellationToken ct)
-    {
-        caller.Authorize($"{HostAggregateChanges.Policy}:index");
-        return (await session.Query<HostAggregateRecord>().ToListAsync(ct)).OrderBy(a => a.Id).ToList();
-    }
-
-    public async ValueTask<HostAggregateRecord> Handle(GetHostAggregate query, CancellationToken ct)
-    {
-        caller.Authorize($"{HostAggregateChanges.Policy}:show");
-        return await session.LoadAsync<HostAggregateRecord>(query.Id, ct)
-               ?? throw new NotFound($"Aggregate {query.Id} could not be found.");
-    }
-}
-
 /// <summary>
 /// /v2.1/os-aggregates (admin): host aggregates, and through their <c>availability_zone</c> metadata the
 /// availability zones the scheduler and <c>os-availability-zone</c> see.

@@ -11,67 +11,10 @@ using IMediator = Mediator.IMediator;
 namespace Nova.Api.Hosts;
 
 /// <summary>A server a host holds a claim for.</summary>
-public sealed record HostedServer(Guid Uuid, string Name);
-
-/// <summary>A compute host as a hypervisor: its service, and the servers on it when asked for.</summary>
-public sealed record HypervisorRecord(ServiceRecord Service, IReadOnlyList<HostedServer>? Servers = null)
+public sealed record HostedServer(Guid Uuid, string Name)
 {
-    public ComputeHost Host => Service.Compute!;
-}
-
-/// <summary>Sums over the enabled hypervisors (Nova leaves disabled services out of the statistics).</summary>
-public sealed record HypervisorStatistics(
-    int Count, long Vcpus, long MemoryMb, long LocalGb, long VcpusUsed, long MemoryMbUsed, long LocalGbUsed,
-    long FreeRamMb, long FreeDiskGb, long RunningVms);
-
-/// <summary>Hypervisors whose name contains <paramref name="Pattern"/> (all when null); 404 when a pattern matches none.</summary>
-public sealed record ListHypervisors(string Policy, string? Pattern = null, bool WithServers = false) : IQuery<IReadOnlyList<HypervisorRecord>>;
-
-public sealed record GetHypervisor(string Id, string Policy, bool WithServers = false) : IQuery<HypervisorRecord>;
-
-public sealed record GetHypervisorStatistics : IQuery<HypervisorStatistics>;
-
-public sealed class HypervisorQueries(IQuerySession session, Caller caller, TimeProvider clock) :
-    IQueryHandler<ListHypervisors, IReadOnlyList<HypervisorRecord>>, IQueryHandler<GetHypervisor, HypervisorRecord>,
-    IQueryHandler<GetHypervisorStatistics, HypervisorStatistics>
-{
-    public async ValueTask<IReadOnlyList<HypervisorRecord>> Handle(ListHypervisors query, CancellationToken ct)
-    {
-        caller.Authorize(query.Policy);
-        IEnumerable<ServiceRecord> computes = await ServiceRecords.Computes(session, clock.GetUtcNow(), ct);
-        if (query.Pattern is { } pattern)
-        {
-            computes = computes.Where(s => s.Host.Contains(pattern, StringComparison.OrdinalIgnoreCase)).ToList();
-            if (!computes.Any()) throw new NotFound($"No hypervisor matching '{pattern}' could be found.");
-        }
-        var list = new List<HypervisorRecord>();
-        foreach (var service in computes) list.Add(new HypervisorRecord(service, query.WithServers ? await Servers(service.Compute!, ct) : null));
-        return list;
-    }
-
-    public async ValueTask<HypervisorRecord> Handle(GetHypervisor query, CancellationToken ct)
-    {
-        caller.Authorize(query.Policy);
-        var computes = await ServiceRecords.Computes(session, clock.GetUtcNow(), ct);
-        var found = Guid.TryParse(query.Id, out var uuid) ? computes.FirstOrDefault(s => s.Uuid == uuid)
-            : int.TryParse(query.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? computes.FirstOrDefault(s => s.Id == id)
-            : null;
-        if (found is null) throw new NotFound($"Hypervisor with ID '{query.Id}' could not be found.");
-        return new HypervisorRecord(found, query.WithServers ? await Servers(found.Compute!, ct) : null);
-    }
-
-    public async ValueTask<HypervisorStatistics> Handle(GetHypervisorStatistics query, CancellationToken ct)
-    {
-        caller.Authorize("os_compute_api:os-hypervisors:statistics");
-        var hosts = (await ServiceRecords.Computes(session, clock.GetUtcNow(), ct)).Where(s => s.Enabled).Select(s => s.Compute!).ToList();
-        return new HypervisorStatistics(hosts.Count,
-            hosts.Sum(h => (long)h.Inventory.Vcpus), hosts.Sum(h => (long)h.Inventory.MemoryMb), hosts.Sum(h => (long)h.Inventory.DiskGb),
-            hosts.Sum(h => (long)h.Used.Vcpus), hosts.Sum(h => (long)h.Used.MemoryMb), hosts.Sum(h => (long)h.Used.DiskGb),
-            hosts.Sum(h => (long)h.Free.MemoryMb), hosts.Sum(h => (long)h.Free.DiskGb), hosts.Sum(h => (long)h.Claims.Count));
-    }
-
     /// <summary>The host's claims are the servers on it; their names come from the server read model.</summary>
-    private async Task<IReadOnlyList<HostedServer>> Servers(ComputeHost host, CancellationToken ct)
+    public static async Task<IReadOnlyList<HostedServer>> On(IQuerySession session, ComputeHost host, CancellationToken ct)
     {
         if (host.Claims.Count == 0) return [];
         var views = (await session.LoadManyAsync<ServerView>(ct, host.Claims.Keys.ToArray())).ToDictionary(v => v.Id);
@@ -79,6 +22,12 @@ public sealed class HypervisorQueries(IQuerySession session, Caller caller, Time
             .Select(id => new HostedServer(id, views.TryGetValue(id, out var view) ? view.Name : ""))
             .OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Uuid).ToList();
     }
+}
+
+/// <summary>A compute host as a hypervisor: its service, and the servers on it when asked for.</summary>
+public sealed record HypervisorRecord(ServiceRecord Service, IReadOnlyList<HostedServer>? Servers = null)
+{
+    public ComputeHost Host => Service.Compute!;
 }
 
 /// <summary>

@@ -8,37 +8,6 @@ using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Images;
 
-public sealed record ListImages : IQuery<IReadOnlyList<ImageRecord>>;
-
-public sealed record GetImage(string Id) : IQuery<ImageRecord>;
-
-/// <summary>An image and the file holding its data, null while none has been uploaded.</summary>
-public sealed record GetImageData(string Id) : IQuery<(ImageRecord Image, string? Path)>;
-
-public sealed class ImageQueries(IQuerySession session, Caller caller, IConfiguration config) :
-    IQueryHandler<ListImages, IReadOnlyList<ImageRecord>>, IQueryHandler<GetImage, ImageRecord>,
-    IQueryHandler<GetImageData, (ImageRecord Image, string? Path)>
-{
-    // Newest first, ties broken by id so that marker paging is stable.
-    public async ValueTask<IReadOnlyList<ImageRecord>> Handle(ListImages query, CancellationToken ct) =>
-        (await session.Query<ImageRecord>().OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id).ToListAsync(ct)).Where(Visible).ToList();
-
-    public async ValueTask<(ImageRecord Image, string? Path)> Handle(GetImageData query, CancellationToken ct)
-    {
-        var image = await Handle(new GetImage(query.Id), ct);
-        var path = new ImageStore(config).PathOf(image.Id);
-        return (image, image.Status == "active" && File.Exists(path) ? path : null);
-    }
-
-    public async ValueTask<ImageRecord> Handle(GetImage query, CancellationToken ct)
-    {
-        var image = Guid.TryParse(query.Id, out var id) ? await session.LoadAsync<ImageRecord>(id, ct) : null;
-        return image is not null && Visible(image) ? image : throw new NotFound($"Image {query.Id} could not be found.");
-    }
-
-    private bool Visible(ImageRecord image) => image.IsVisibleTo(caller.ProjectId, caller.IsAdmin);
-}
-
 /// <summary>
 /// The compute API's /images proxy. Each image carries both the compute proxy's fields and
 /// Glance v2's flat fields, because the openstack CLI, pointed at the compute endpoint alone,

@@ -9,18 +9,6 @@ using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.InstanceActions;
 
-public sealed record GetInstanceActions(Guid ServerId) : IQuery<InstanceActionLog>;
-
-public sealed class InstanceActionQueries(IQuerySession session, Caller caller) : IQueryHandler<GetInstanceActions, InstanceActionLog>
-{
-    public async ValueTask<InstanceActionLog> Handle(GetInstanceActions query, CancellationToken ct)
-    {
-        var log = await session.LoadAsync<InstanceActionLog>(query.ServerId, ct);
-        if (log is null || !caller.Allows("os_compute_api:os-instance-actions:list", log.ProjectId)) throw new ServerNotFound(query.ServerId);
-        return log;
-    }
-}
-
 /// <summary>/servers/{id}/os-instance-actions: the audit view, itself a projection of the server's events.</summary>
 public static class InstanceActionEndpoints
 {

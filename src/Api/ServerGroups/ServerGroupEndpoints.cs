@@ -8,29 +8,6 @@ using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.ServerGroups;
 
-public sealed record ListServerGroups(bool AllProjects) : IQuery<IReadOnlyList<ServerGroup>>;
-
-public sealed record GetServerGroup(Guid Id) : IQuery<ServerGroup>;
-
-public sealed class ServerGroupQueries(IQuerySession session, Caller caller) :
-    IQueryHandler<ListServerGroups, IReadOnlyList<ServerGroup>>, IQueryHandler<GetServerGroup, ServerGroup>
-{
-    public async ValueTask<IReadOnlyList<ServerGroup>> Handle(ListServerGroups query, CancellationToken ct)
-    {
-        IQueryable<ServerGroup> groups = session.Query<ServerGroup>();
-        if (!(query.AllProjects && caller.Allows("os_compute_api:os-server-groups:index:all_projects"))) groups = groups.Where(g => g.ProjectId == caller.ProjectId);
-        return (await groups.ToListAsync(ct)).Where(g => !g.Deleted).OrderBy(g => g.Name, StringComparer.Ordinal).ToList();
-    }
-
-    public async ValueTask<ServerGroup> Handle(GetServerGroup query, CancellationToken ct)
-    {
-        var group = await session.LoadAsync<ServerGroup>(query.Id, ct);
-        return group is { Deleted: false } && caller.Allows("os_compute_api:os-server-groups:show", group.ProjectId)
-            ? group
-            : throw new NotFound($"Instance group {query.Id} could not be found.");
-    }
-}
-
 /// <summary>/os-server-groups: policies 'affinity', 'anti-affinity' and their soft forms.</summary>
 public static class ServerGroupEndpoints
 {

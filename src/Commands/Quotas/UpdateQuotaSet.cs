@@ -19,11 +19,7 @@ public sealed record UpdateQuotaSet(
     }
 }
 
-/// <summary>DELETE /os-quota-sets/{project} (admin): back to the defaults.</summary>
-public sealed record ResetQuotaSet(string ProjectId) : ICommand<bool>;
-
-public sealed class QuotaSetHandlers(IDocumentStore store, Caller caller)
-    : ICommandHandler<UpdateQuotaSet, QuotaSetRecord>, ICommandHandler<ResetQuotaSet, bool>
+public sealed class UpdateQuotaSetHandler(IDocumentStore store, Caller caller) : ICommandHandler<UpdateQuotaSet, QuotaSetRecord>
 {
     public async ValueTask<QuotaSetRecord> Handle(UpdateQuotaSet command, CancellationToken ct)
     {
@@ -40,14 +36,5 @@ public sealed class QuotaSetHandlers(IDocumentStore store, Caller caller)
         session.Store(record);
         await session.SaveChangesAsync(ct);
         return record;
-    }
-
-    public async ValueTask<bool> Handle(ResetQuotaSet command, CancellationToken ct)
-    {
-        caller.Authorize("os_compute_api:os-quota-sets:delete");
-        await using var session = store.LightweightSession();
-        session.Delete<QuotaSetRecord>(command.ProjectId);
-        await session.SaveChangesAsync(ct);
-        return true;
     }
 }

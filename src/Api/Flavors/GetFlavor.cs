@@ -1,0 +1,18 @@
+using Marten;
+using Mediator;
+using Nova.Api.Http;
+using Nova.Api.Servers;
+using Nova.Commands.Flavors;
+using Nova.Commands.Requests;
+using Nova.Store.Flavors;
+using IMediator = Mediator.IMediator;
+
+namespace Nova.Api.Flavors;
+
+public sealed record GetFlavor(string Id) : IQuery<FlavorRecord>;
+
+public sealed class GetFlavorHandler(IQuerySession session) : IQueryHandler<GetFlavor, FlavorRecord>
+{
+    public async ValueTask<FlavorRecord> Handle(GetFlavor query, CancellationToken ct) =>
+        await session.LoadAsync<FlavorRecord>(query.Id, ct) ?? throw new NotFound($"Flavor {query.Id} could not be found.");
+}
