@@ -25,7 +25,7 @@ public static class EventFeedEndpoints
             var q = http.Request.Query;
             var filter = Filter(q, store);
             var after = After(q);
-            var limit = Math.Clamp(ServerEndpoints.Limit(q) ?? MaxLimit, 1, MaxLimit);
+            var limit = Math.Clamp(q.Limit() ?? MaxLimit, 1, MaxLimit);
             var page = await mediator.Send(new GetEventPage(filter, after, limit), ct);
 
             http.Response.ContentType = "application/json";
@@ -74,7 +74,7 @@ public static class EventFeedEndpoints
 
         api.MapGet("/events/verify", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
         {
-            var result = await mediator.Send(new VerifyEventChain(ServerId(http.Request.Query)), ct);
+            var result = await mediator.Send(new VerifyEventChain(ServerIdOf(http.Request.Query)), ct);
             return NovaJson.Json(new Dictionary<string, object?>
             {
                 ["verification"] = new Dictionary<string, object?>
@@ -92,6 +92,10 @@ public static class EventFeedEndpoints
         });
     }
 
+    private static long After(IQueryCollection q) => q.Position("after", q.NonEmptyText("after")) ?? 0;
+
+    private static Guid? ServerIdOf(IQueryCollection q) => q.Uuid("server_id", q.NonEmptyText("server_id"));
+
     private static EventFeedFilter Filter(IQueryCollection q, IDocumentStore store)
     {
         List<string>? types = null;
@@ -103,35 +107,12 @@ public static class EventFeedEndpoints
                 throw NovaError.BadRequest($"Invalid input for query parameters type. Value: {unknown}. '{unknown}' is not a known event type");
             if (types.Count == 0) throw NovaError.BadRequest("Invalid input for query parameters type. Value: empty.");
         }
-        var since = Time(q, "since");
-        var until = Time(q, "until");
+        var since = q.Time("since", q.NonEmptyText("since"));
+        var until = q.Time("until", q.NonEmptyText("until"));
         if (since is not null && until is not null && since >= until)
             throw NovaError.BadRequest($"Invalid input for query parameters since. Value: {q["since"]}. since must be before until");
-        return new EventFeedFilter(types, ServerId(q), Text(q, "project_id"), Text(q, "user_id"), since, until);
+        return new EventFeedFilter(types, ServerIdOf(q), q.NonEmptyText("project_id"), q.NonEmptyText("user_id"), since, until);
     }
-
-    private static long After(IQueryCollection q) =>
-        Text(q, "after") is { } a
-            ? long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
-                : throw NovaError.BadRequest($"Invalid input for query parameters after. Value: {a}. '{a}' does not match '^[0-9]*$'")
-            : 0;
-
-    private static Guid? ServerId(IQueryCollection q) =>
-        Text(q, "server_id") is { } s
-            ? Guid.TryParse(s, out var id) ? id : throw NovaError.BadRequest($"Invalid input for query parameters server_id. Value: {s}. '{s}' is not a 'uuid'")
-            : null;
-
-    private static DateTimeOffset? Time(IQueryCollection q, string key) =>
-        Text(q, key) is { } t
-            ? DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at
-                : throw NovaError.BadRequest($"Invalid input for query parameters {key}. Value: {t}. '{t}' is not a 'date-time'")
-            : null;
-
-    /// <summary>A present parameter must have a value: an empty filter is a mistake, not "no filter".</summary>
-    private static string? Text(IQueryCollection q, string key) =>
-        !q.TryGetValue(key, out var v) ? null
-        : v.Count > 0 && !string.IsNullOrEmpty(v[0]) ? v[0]
-        : throw NovaError.BadRequest($"Invalid input for query parameters {key}. Value: empty.");
 }
 
 /// <summary>One event as the feed, the export and a server's history render it.</summary>

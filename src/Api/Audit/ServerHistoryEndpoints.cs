@@ -22,10 +22,8 @@ public static class ServerHistoryEndpoints
         api.MapGet("/servers/{id}/events", async (string id, HttpContext http, IMediator mediator) =>
         {
             var q = http.Request.Query;
-            var after = q["after"].ToString() is { Length: > 0 } a
-                ? long.TryParse(a, out var v) && v >= 0 ? v : throw NovaError.BadRequest($"Invalid input for query parameters after. Value: {a}.")
-                : 0;
-            var limit = Math.Clamp(ServerEndpoints.Limit(q) ?? GetServerHistory.MaxLimit, 1, GetServerHistory.MaxLimit);
+            var after = q.Position("after") ?? 0;
+            var limit = Math.Clamp(q.Limit() ?? GetServerHistory.MaxLimit, 1, GetServerHistory.MaxLimit);
             var entries = await mediator.Send(new GetServerHistory(ServerEndpoints.ParseId(id), after, limit));
             var body = new Dictionary<string, object?>
             {

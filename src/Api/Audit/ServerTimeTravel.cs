@@ -34,9 +34,8 @@ public sealed class ServerTimeTravel(IQuerySession session, Caller caller) : IQu
     {
         DateTimeOffset? at = null;
         long? version = null;
-        if (q.TryGetValue("as_of", out var a))
-            at = DateTimeOffset.TryParse(a.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
-                : throw NovaError.BadRequest($"Invalid input for query parameters as_of. Value: {a}. '{a}' is not a 'date-time'");
+        // Present but empty is a mistake too: the time reader refuses "".
+        if (q.TryGetValue("as_of", out var a)) at = q.Time("as_of", a.ToString());
         if (q.TryGetValue("as_of_version", out var v))
             version = long.TryParse(v.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
                 : throw NovaError.BadRequest($"Invalid input for query parameters as_of_version. Value: {v}. must be an integer of at least 1");

@@ -45,11 +45,12 @@ public static class FlavorEndpoints
     private static async Task<IResult> List(HttpContext http, IMediator mediator, Caller caller, bool detail)
     {
         var q = http.Request.Query;
-        var limit = ServerEndpoints.Limit(q);
+        var limit = q.Limit();
         var page = await mediator.Send(new ListFlavors(caller.Allows("os_compute_api:os-flavor-access"),
-            MinRamMb: q["minRam"].ToString() is { Length: > 0 } minRam && int.TryParse(minRam, out var ram) ? ram : null,
-            MinDiskGb: q["minDisk"].ToString() is { Length: > 0 } minDisk && int.TryParse(minDisk, out var disk) ? disk : null,
-            Marker: q["marker"].ToString() is { Length: > 0 } marker ? marker : null,
+            // Nova ignores a minRam/minDisk it cannot read.
+            MinRamMb: int.TryParse(q.Text("minRam"), out var ram) ? ram : null,
+            MinDiskGb: int.TryParse(q.Text("minDisk"), out var disk) ? disk : null,
+            Marker: q.Text("marker"),
             Limit: limit));
         var body = new Dictionary<string, object?>
         {

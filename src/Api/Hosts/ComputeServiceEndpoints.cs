@@ -21,7 +21,7 @@ public static class ComputeServiceEndpoints
         api.MapGet("/os-services", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
         {
             var q = http.Request.Query;
-            var services = await mediator.Send(new ListServices(Text(q, "host"), Text(q, "binary")), ct);
+            var services = await mediator.Send(new ListServices(q.Text("host"), q.Text("binary")), ct);
             return NovaJson.Json(new { services = services.Select(s => Detail(http, s)).ToList() });
         });
         api.MapPut("/os-services/{id}", Update);
@@ -138,8 +138,6 @@ public static class ComputeServiceEndpoints
     /// <summary>Its length is the command's rule (<see cref="DisableComputeService"/>), checked before anything changes.</summary>
     private static string? Reason(JsonObject body) => NovaJson.OptionalString(body, "disabled_reason");
 
-    private static readonly string[] TrueWords = ["true", "1", "on", "yes"];
-    private static readonly string[] FalseWords = ["false", "0", "off", "no"];
 
     /// <summary>Nova's parameter_types.boolean: JSON booleans or the usual words.</summary>
     public static bool? Flag(JsonObject body, string key)
@@ -149,15 +147,11 @@ public static class ComputeServiceEndpoints
         if (node is JsonValue v)
         {
             if (v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return v.GetValue<bool>();
-            if (v.GetValueKind() == JsonValueKind.String && ParseFlag(v.GetValue<string>()) is { } b) return b;
+            if (v.GetValueKind() == JsonValueKind.String && QueryParameters.Flag(v.GetValue<string>()) is { } b) return b;
         }
         throw NovaError.BadRequest($"Invalid input for field/attribute {key}. Value: {node.ToJsonString()}. {node.ToJsonString()} is not of type 'boolean'");
     }
 
-    public static bool? ParseFlag(string text) =>
-        TrueWords.Contains(text, StringComparer.OrdinalIgnoreCase) ? true
-        : FalseWords.Contains(text, StringComparer.OrdinalIgnoreCase) ? false
-        : null;
 
     private static void OnlyProperties(JsonObject body, params string[] allowed)
     {
@@ -166,5 +160,4 @@ public static class ComputeServiceEndpoints
             throw NovaError.BadRequest($"Additional properties are not allowed ({string.Join(", ", unexpected.Select(k => $"'{k}'"))} was unexpected)");
     }
 
-    public static string? Text(IQueryCollection q, string key) => q.TryGetValue(key, out var v) && v.Count > 0 && v[0]!.Length > 0 ? v[0] : null;
 }

@@ -87,9 +87,9 @@ public static class HypervisorEndpoints
     {
         var version = MicroversionMiddleware.Of(http);
         var q = http.Request.Query;
-        var pattern = version.AtLeast(53) ? ComputeServiceEndpoints.Text(q, "hypervisor_hostname_pattern") : null;
-        var limit = version.AtLeast(33) ? ServerEndpoints.Limit(q) : null;
-        var marker = version.AtLeast(33) ? ComputeServiceEndpoints.Text(q, "marker") : null;
+        var pattern = version.AtLeast(53) ? q.Text("hypervisor_hostname_pattern") : null;
+        var limit = version.AtLeast(33) ? q.Limit() : null;
+        var marker = version.AtLeast(33) ? q.Text("marker") : null;
         if (pattern is not null && (limit is not null || marker is not null))
             throw NovaError.BadRequest("Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not supported.");
 
@@ -171,10 +171,7 @@ public static class HypervisorEndpoints
     private static bool WithServers(HttpContext http)
     {
         if (!MicroversionMiddleware.Of(http).AtLeast(53)) return false;
-        var text = ComputeServiceEndpoints.Text(http.Request.Query, "with_servers");
-        if (text is null) return false;
-        return ComputeServiceEndpoints.ParseFlag(text)
-               ?? throw NovaError.BadRequest($"Invalid input for query parameters with_servers. Value: {text}. '{text}' is not a valid boolean");
+        return http.Request.Query.Flag("with_servers") ?? false;
     }
 
     private static void RequireId(HttpContext http, string id)

@@ -107,10 +107,10 @@ public static class GlanceImageEndpoints
     {
         IEnumerable<ImageRecord> images = await mediator.Send(new ListImages());
         var q = http.Request.Query;
-        if (q["name"].ToString() is { Length: > 0 } name) images = images.Where(i => i.Name == name);
-        if (q["status"].ToString() is { Length: > 0 } status) images = images.Where(i => i.Status == status);
-        if (q["visibility"].ToString() is { Length: > 0 } visibility) images = images.Where(i => i.Visibility == visibility);
-        if (q["marker"].ToString() is { Length: > 0 } marker)
+        if (q.Text("name") is { } name) images = images.Where(i => i.Name == name);
+        if (q.Text("status") is { } status) images = images.Where(i => i.Status == status);
+        if (q.Text("visibility") is { } visibility) images = images.Where(i => i.Visibility == visibility);
+        if (q.Text("marker") is { } marker)
         {
             var list = images.ToList();
             var at = list.FindIndex(i => i.Id.ToString() == marker);
@@ -118,7 +118,7 @@ public static class GlanceImageEndpoints
             images = list.Skip(at + 1);
         }
         var limit = DefaultLimit;
-        if (q["limit"].ToString() is { Length: > 0 } text && (!int.TryParse(text, out limit) || limit < 0))
+        if (q.Text("limit") is { } text && (!int.TryParse(text, out limit) || limit < 0))
             throw NovaError.BadRequest("limit param must be a non-negative integer");
         var page = images.Take(Math.Min(limit, MaxLimit)).ToList();
         var body = new Dictionary<string, object?>

@@ -32,11 +32,11 @@ public static class ImageEndpoints
     {
         IEnumerable<ImageRecord> images = await mediator.Send(new ListImages());
         var q = http.Request.Query;
-        if (q["name"].ToString() is { Length: > 0 } name) images = images.Where(i => i.Name == name);
-        if (q["status"].ToString() is { Length: > 0 } status) images = images.Where(i => i.Status.Equals(status, StringComparison.OrdinalIgnoreCase));
-        if (q["marker"].ToString() is { Length: > 0 } marker)
+        if (q.Text("name") is { } name) images = images.Where(i => i.Name == name);
+        if (q.Text("status") is { } status) images = images.Where(i => i.Status.Equals(status, StringComparison.OrdinalIgnoreCase));
+        if (q.Text("marker") is { } marker)
             images = images.SkipWhile(i => i.Id.ToString() != marker).Skip(1);
-        if (int.TryParse(q["limit"].ToString(), out var limit)) images = images.Take(limit);
+        if (int.TryParse(q.Text("limit"), out var limit)) images = images.Take(limit);
         return NovaJson.Json(new { images = images.Select(i => Render(http, i)).ToList() });
     }
 

@@ -16,7 +16,7 @@ public static class QuotaEndpoints
     {
         api.MapGet("/limits", async (HttpContext http, IMediator m, Caller caller) =>
         {
-            var project = http.Request.Query["tenant_id"].ToString() is { Length: > 0 } t && caller.Allows("os_compute_api:limits:other_project") ? t : caller.ProjectId;
+            var project = http.Request.Query.Text("tenant_id") is { } t && caller.Allows("os_compute_api:limits:other_project") ? t : caller.ProjectId;
             var q = await m.Send(new GetQuota(project));
             return NovaJson.Json(new
             {

@@ -15,7 +15,7 @@ public static class ServerGroupEndpoints
     {
         api.MapGet("/os-server-groups", async (HttpContext http, IMediator m) =>
         {
-            var all = http.Request.Query["all_projects"].ToString() is { Length: > 0 } a && a is not ("0" or "false" or "False");
+            var all = http.Request.Query.Switch("all_projects");
             var groups = await m.Send(new ListServerGroups(all));
             return NovaJson.Json(new { server_groups = groups.Select(g => Render(http, g)).ToList() });
         });

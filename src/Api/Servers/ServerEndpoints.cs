@@ -54,20 +54,17 @@ public static class ServerEndpoints
     {
         var q = http.Request.Query;
         var filter = new ServerFilter(
-            Name: Text(q, "name"),
-            Status: Text(q, "status"),
-            Limit: Limit(q),
-            Marker: Text(q, "marker") is { } m ? (Guid.TryParse(m, out var marker) ? marker : throw NovaError.BadRequest($"marker [{m}] not found")) : null,
-            AllTenants: Text(q, "all_tenants") is { } all && all is not ("0" or "false" or "False"),
-            ProjectId: Text(q, "project_id") ?? Text(q, "tenant_id"),
-            Host: Text(q, "host"),
-            FlavorId: Text(q, "flavor"),
-            ImageId: Text(q, "image"),
-            ChangesSince: Text(q, "changes-since") is { } since
-                ? DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
-                    : throw NovaError.BadRequest($"Invalid input for query parameters changes-since. Value: {since}. '{since}' is not a 'date-time'")
-                : null,
-            SortAscending: Text(q, "sort_dir") == "asc");
+            Name: q.Text("name"),
+            Status: q.Text("status"),
+            Limit: q.Limit(),
+            Marker: q.Text("marker") is { } m ? (Guid.TryParse(m, out var marker) ? marker : throw NovaError.BadRequest($"marker [{m}] not found")) : null,
+            AllTenants: q.Switch("all_tenants"),
+            ProjectId: q.Text("project_id") ?? q.Text("tenant_id"),
+            Host: q.Text("host"),
+            FlavorId: q.Text("flavor"),
+            ImageId: q.Text("image"),
+            ChangesSince: q.Time("changes-since"),
+            SortAscending: q.Text("sort_dir") == "asc");
         var servers = await mediator.Send(new ListServers(filter));
         var body = new Dictionary<string, object?>
         {
@@ -231,12 +228,4 @@ public static class ServerEndpoints
             var other => throw NovaError.BadRequest($"Invalid input for field/attribute type. Value: {other}. '{other}' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"),
         };
     }
-
-    private static string? Text(IQueryCollection q, string key) => q.TryGetValue(key, out var v) && v.Count > 0 && v[0]!.Length > 0 ? v[0] : null;
-
-    public static int? Limit(IQueryCollection q) =>
-        Text(q, "limit") is { } l
-            ? int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit
-                : throw NovaError.BadRequest($"Invalid input for query parameters limit. Value: {l}. '{l}' does not match '^[0-9]*$'")
-            : null;
 }

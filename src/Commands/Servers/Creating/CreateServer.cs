@@ -13,9 +13,9 @@ using Nova.Store.Images;
 
 namespace Nova.Commands.Servers.Creating;
 
-/// <summary>POST /servers: record the build request; scheduling happens after the relay picks it up.</summary>
 /// <summary>
-/// POST /servers. <paramref name="MinCount"/>..<paramref name="MaxCount"/> &gt; 1 is Nova's multi-create:
+/// POST /servers: record the build request; scheduling happens after the relay picks it up.
+/// <paramref name="MinCount"/>..<paramref name="MaxCount"/> &gt; 1 is Nova's multi-create:
 /// servers NAME-1 … NAME-N, as many as the quota allows but at least min, in one transaction.
 /// </summary>
 public sealed record CreateServer(

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using Nova.Api.Identity;
+using Nova.Api.Http;
 using Nova.Commands.Requests;
 using Nova.Keystone;
 
-namespace Nova.Api.Http;
+namespace Nova.Api.Identity;
 
 /// <summary>
 /// Request id and the caller: the <c>X-Auth-Token</c> header (a REST header, or gRPC metadata, which arrives as an
