@@ -167,6 +167,30 @@ public sealed class LibvirtDriverTests : IAsyncLifetime
         await driver.Resume(id, CancellationToken.None);
         Assert.Equal(DomainState.Running, StateOf(id));
         Assert.False(HasManagedSave(id));
+        Assert.Equal("restored", RunningReason(id));
+    }
+
+    [Fact]
+    public async Task A_hard_reboot_of_a_suspended_instance_boots_it_afresh()
+    {
+        var id = await Spawn();
+        await driver.Suspend(id, CancellationToken.None);
+
+        await driver.Reboot(id, RebootType.Hard, CancellationToken.None);
+
+        Assert.Equal(DomainState.Running, StateOf(id));
+        Assert.False(HasManagedSave(id));
+        Assert.Equal("booted", RunningReason(id));
+    }
+
+    /// <summary>Why the domain runs, as virsh domstate --reason says it: "booted" or "restored".</summary>
+    private static string RunningReason(Guid id)
+    {
+        using var virsh = Process.Start(new ProcessStartInfo("virsh", ["-c", Uri, "domstate", "--reason", id.ToString()])
+            { RedirectStandardOutput = true })!;
+        var output = virsh.StandardOutput.ReadToEnd();
+        virsh.WaitForExit();
+        return output.Trim().Split('(', ')')[1];
     }
 
     [Fact]

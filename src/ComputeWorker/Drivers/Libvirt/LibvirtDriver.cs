@@ -139,7 +139,13 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
             log.LogInformation("Instance {ServerId} did not shut down within {Seconds} s of a soft reboot; rebooting it hard",
                 serverId, options.SoftRebootTimeoutSeconds);
         }
-        await Task.Run(() => DestroyIfActive(domain), ct);
+        await Task.Run(() =>
+        {
+            DestroyIfActive(domain);
+            // A hard reboot boots afresh, as Nova's (which redefines the domain): a suspended guest's saved memory
+            // would otherwise be restored instead.
+            if (Libvirt(() => domain.HasManagedSaveImage)) Libvirt(domain.RemoveManagedSave);
+        }, ct);
         await Start(domain, ct);
     }
 
