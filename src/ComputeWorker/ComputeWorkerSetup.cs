@@ -1,8 +1,5 @@
 using System.Reflection;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Nova.ComputeWorker.Drivers.Fake;
 using Nova.ComputeWorker.Drivers.Libvirt;
 using Nova.ComputeWorker.Drivers;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Nova.Libvirt.Interop;
 
 namespace Nova.Libvirt;

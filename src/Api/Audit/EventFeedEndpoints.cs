@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Marten;
 using Nova.Api.Http;
-using Nova.Api.Servers;
 using Nova.Projections.Audit;
 using IMediator = Mediator.IMediator;
 

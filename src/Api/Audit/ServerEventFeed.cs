@@ -1,8 +1,6 @@
-using JasperFx.Events;
 using Marten;
 using Mediator;
 using Nova.Commands.Requests;
-using Nova.Domain.Servers;
 using Nova.Projections;
 
 namespace Nova.Api.Audit;

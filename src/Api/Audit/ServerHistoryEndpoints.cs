@@ -1,12 +1,6 @@
 using System.Text.Json;
-using JasperFx.Events;
-using Marten;
-using Mediator;
 using Nova.Api.Http;
 using Nova.Api.Servers;
-using Nova.Commands.Requests;
-using Nova.Domain.Servers;
-using Nova.Store;
 using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Audit;

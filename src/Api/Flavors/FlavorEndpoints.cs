@@ -1,7 +1,4 @@
-using Marten;
-using Mediator;
 using Nova.Api.Http;
-using Nova.Api.Servers;
 using Nova.Commands.Flavors;
 using Nova.Commands.Requests;
 using Nova.Store.Flavors;

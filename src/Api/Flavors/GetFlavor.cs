@@ -1,11 +1,7 @@
 using Marten;
 using Mediator;
-using Nova.Api.Http;
-using Nova.Api.Servers;
-using Nova.Commands.Flavors;
 using Nova.Commands.Requests;
 using Nova.Store.Flavors;
-using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Flavors;
 

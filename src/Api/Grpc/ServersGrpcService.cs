@@ -14,7 +14,6 @@ using Nova.Commands.Servers.Starting;
 using Nova.Commands.Servers.Stopping;
 using Nova.Commands.Servers.Suspending;
 using Nova.Compute.V1;
-using Nova.Domain.Servers;
 using Nova.Projections.Servers;
 using IMediator = Mediator.IMediator;
 using ServerMessage = Nova.Compute.V1.Server;

@@ -1,7 +1,4 @@
-using Marten;
-using Mediator;
 using Nova.Api.Http;
-using Nova.Commands.Requests;
 using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Hosts;

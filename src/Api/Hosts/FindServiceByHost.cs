@@ -1,12 +1,6 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Marten;
 using Mediator;
-using Nova.Api.Http;
-using Nova.Commands.Hosts;
 using Nova.Commands.Requests;
-using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Hosts;
 

@@ -1,14 +1,8 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Marten;
 using Mediator;
-using Nova.Api.Http;
 using Nova.Commands.HostAggregates;
 using Nova.Commands.Requests;
-using Nova.Domain.HostAggregates;
 using Nova.Store.Hosts;
-using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Hosts;
 

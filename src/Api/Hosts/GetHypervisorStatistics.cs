@@ -1,12 +1,6 @@
-using System.Globalization;
 using Marten;
 using Mediator;
-using Nova.Api.Http;
-using Nova.Api.Servers;
 using Nova.Commands.Requests;
-using Nova.Domain.Hosts;
-using Nova.Projections.Servers;
-using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Hosts;
 

@@ -1,5 +1,4 @@
 using Marten;
-using Nova.Commands.Requests;
 using Nova.Commands.Hosts;
 using Nova.Domain;
 using Nova.Domain.Hosts;

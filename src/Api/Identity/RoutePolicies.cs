@@ -1,4 +1,3 @@
-using Nova.Api.Http;
 using Nova.Commands.Requests;
 
 namespace Nova.Api.Identity;

@@ -1,10 +1,8 @@
 using Marten;
 using Mediator;
-using Nova.Api.Http;
 using Nova.Commands.Images;
 using Nova.Commands.Requests;
 using Nova.Store.Images;
-using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Images;
 

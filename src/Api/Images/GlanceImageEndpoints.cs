@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Mediator;
 using Microsoft.AspNetCore.Http.Features;
 using Nova.Api.Http;
 using Nova.Commands.Images;

@@ -1,8 +1,4 @@
-using Marten;
-using Mediator;
 using Nova.Api.Http;
-using Nova.Commands.Images;
-using Nova.Commands.Requests;
 using Nova.Store.Images;
 using IMediator = Mediator.IMediator;
 

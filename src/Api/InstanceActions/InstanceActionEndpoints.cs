@@ -1,9 +1,7 @@
 using Marten;
-using Mediator;
 using Nova.Api.Http;
 using Nova.Api.Servers;
 using Nova.Commands.Requests;
-using Nova.Domain.Servers;
 using Nova.Projections.InstanceActions;
 using IMediator = Mediator.IMediator;
 

@@ -1,10 +1,7 @@
-using Marten;
-using Mediator;
 using Nova.Api.Http;
 using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
 using Nova.Domain.Quotas;
-using Nova.Store.Quotas;
 using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.Quotas;

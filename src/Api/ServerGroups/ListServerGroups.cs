@@ -1,10 +1,7 @@
 using Marten;
 using Mediator;
-using Nova.Api.Http;
 using Nova.Commands.Requests;
-using Nova.Commands.ServerGroups;
 using Nova.Domain.ServerGroups;
-using IMediator = Mediator.IMediator;
 
 namespace Nova.Api.ServerGroups;
 

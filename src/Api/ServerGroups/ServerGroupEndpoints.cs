@@ -1,7 +1,4 @@
-using Marten;
-using Mediator;
 using Nova.Api.Http;
-using Nova.Commands.Requests;
 using Nova.Commands.ServerGroups;
 using Nova.Domain.ServerGroups;
 using IMediator = Mediator.IMediator;

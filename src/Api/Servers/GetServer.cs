@@ -1,10 +1,6 @@
-using System.Text.RegularExpressions;
 using Marten;
-using Marten.Linq.MatchesSql;
 using Mediator;
 using Nova.Commands.Requests;
-using Nova.Domain.Servers;
-using Nova.Projections;
 using Nova.Projections.Servers;
 using Nova.Commands.Servers;
 

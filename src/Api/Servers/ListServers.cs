@@ -3,10 +3,8 @@ using Marten;
 using Marten.Linq.MatchesSql;
 using Mediator;
 using Nova.Commands.Requests;
-using Nova.Domain.Servers;
 using Nova.Projections;
 using Nova.Projections.Servers;
-using Nova.Commands.Servers;
 
 namespace Nova.Api.Servers;
 

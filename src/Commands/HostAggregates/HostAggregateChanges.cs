@@ -1,5 +1,4 @@
 using Marten;
-using Mediator;
 using Nova.Commands.Requests;
 using Nova.Domain.HostAggregates;
 using Nova.Domain.Hosts;

@@ -1,8 +1,6 @@
-using Marten;
 using Mediator;
 using Nova.Commands.Requests;
 using Nova.Domain.HostAggregates;
-using Nova.Domain.Hosts;
 using Nova.Store.Hosts;
 
 namespace Nova.Commands.HostAggregates;

@@ -1,6 +1,5 @@
 using JasperFx;
 using Marten;
-using Nova.Domain.Servers;
 using Nova.Store;
 
 namespace Nova.Commands.Requests;

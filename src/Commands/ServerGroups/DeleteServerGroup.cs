@@ -1,10 +1,6 @@
-using Marten;
 using Mediator;
-using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
-using Nova.Domain;
 using Nova.Domain.ServerGroups;
-using Nova.Store.Quotas;
 
 namespace Nova.Commands.ServerGroups;
 

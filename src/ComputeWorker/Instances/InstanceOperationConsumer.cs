@@ -1,5 +1,4 @@
 using MassTransit;
-using Microsoft.Extensions.Logging;
 using Nova.ComputeRpc;
 
 namespace Nova.ComputeWorker.Instances;

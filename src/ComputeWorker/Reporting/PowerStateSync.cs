@@ -1,6 +1,4 @@
 using MassTransit;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Nova.ComputeWorker.Instances;
 using Nova.ComputeRpc;
 

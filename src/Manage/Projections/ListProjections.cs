@@ -1,5 +1,3 @@
-using Marten;
-using Nova.Projections;
 using Nova.Projections.Progress;
 using Nova.Projections.Rebuilding;
 

@@ -4,7 +4,6 @@ using System.Text;
 using Marten;
 using Npgsql;
 using Weasel.Core;
-using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
 namespace Nova.Projections.Audit;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Nova.Api.Tests.Infrastructure;
 
 namespace Nova.Api.Tests.Images;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Nova.Api.Tests.Infrastructure;
 using Nova.Libvirt;
 

@@ -1,6 +1,5 @@
 using System.Xml.Linq;
 using Nova.ComputeWorker.Drivers.Libvirt;
-using Nova.ComputeWorker.Images;
 using Nova.DiskImages;
 
 namespace Nova.ComputeWorker.Tests.Libvirt;

@@ -1,4 +1,3 @@
-using Marten;
 using Microsoft.Extensions.Configuration;
 using Mediator;
 using Nova.Commands.Requests;

@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using Nova.ComputeWorker.Images;
 using Nova.DiskImages;
 
 namespace Nova.ComputeWorker.Drivers.Libvirt;

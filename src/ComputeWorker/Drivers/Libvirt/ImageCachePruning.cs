@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Nova.ComputeWorker.Instances;
 
 namespace Nova.ComputeWorker.Drivers.Libvirt;

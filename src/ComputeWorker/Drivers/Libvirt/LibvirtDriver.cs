@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Logging;
 using Nova.ComputeWorker.Images;
 using Nova.DiskImages;
 using Nova.Domain.Hosts;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Nova.ComputeWorker.Drivers;
 using Nova.ComputeWorker.Instances;
 using Nova.ComputeRpc;
