@@ -19,7 +19,7 @@ ensure_dotnet
 export ConnectionStrings__Nova
 
 DLL=$ROOT/src/Manage/bin/Release/net10.0/nova-manage.dll
-if [ ! -f "$DLL" ] || [ -n "$(find "$ROOT/src/Manage" "$ROOT/src/Projections" "$ROOT/src/Domain" \
+if [ ! -f "$DLL" ] || [ -n "$(find "$ROOT/src/Manage" "$ROOT/src/Projections" "$ROOT/src/Store" "$ROOT/src/Domain" \
       \( -name '*.cs' -o -name '*.csproj' \) -not -path '*/obj/*' -not -path '*/bin/*' -newer "$DLL" -print -quit)" ]; then
   echo "building nova-manage…" >&2
   dotnet build "$ROOT/src/Manage/Manage.csproj" -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary" >&2
