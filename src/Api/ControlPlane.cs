@@ -49,7 +49,9 @@ public static class ControlPlane
         services.AddMarten(opts => NovaStore.Configure(opts, connection))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
-            .AddAsyncDaemon(DaemonMode.Solo)
+            // Several API processes may share the database: one at a time runs the projections and the relay (an
+            // advisory lock), another takes over when it stops, so no event is relayed twice by design.
+            .AddAsyncDaemon(DaemonMode.HotCold)
             .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton);
         services.AddMediator((MediatorOptions options) =>
         {

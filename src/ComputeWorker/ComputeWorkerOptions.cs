@@ -22,8 +22,21 @@ public sealed class ComputeWorkerOptions
     public int PowerSyncIntervalSeconds { get; set; } = 60;
     /// <summary>Over-commit and reservations of this host's hypervisor, reported with its inventory.</summary>
     public AllocationRatios AllocationRatios { get; set; } = new();
+    /// <summary>
+    /// Where each host keeps its journal of finished operations and torn-down instances (a folder per host), so a
+    /// message delivered again after a restart is not carried out twice. Must survive restarts of the worker.
+    /// </summary>
+    public string StatePath { get; set; } = DefaultStatePath();
+    /// <summary>How often the host compares its guests with what the control plane says it holds (0 turns it off).</summary>
+    public int ReconcileIntervalSeconds { get; set; } = 300;
     /// <summary>Instance operations a host runs at once.</summary>
     public int ConcurrentOperations { get; set; } = 64;
+
+    private static string DefaultStatePath()
+    {
+        var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        return Path.Combine(string.IsNullOrEmpty(data) ? "/var/lib" : data, "nova-es", "compute");
+    }
 
     public IReadOnlyList<string> HostNames() =>
         Hosts.Count > 0 ? Hosts

@@ -24,13 +24,15 @@ public static class ComputeWorkerSetup
         var options = config.GetSection("Nova:Compute").Get<ComputeWorkerOptions>() ?? new ComputeWorkerOptions();
         var queues = new ComputeQueues(config["Nova:Bus:QueuePrefix"] ?? "");
         var imageToken = ImageServiceToken(config, options);
-        var nodes = options.HostNames().Select(name => new ComputeNode(name, CreateDriver(options, imageToken))).ToList();
+        var nodes = options.HostNames()
+            .Select(name => new ComputeNode(name, CreateDriver(options, imageToken), new OperationJournal(options.StatePath, name))).ToList();
 
         services.AddSingleton(options);
         services.AddSingleton(queues);
         foreach (var node in nodes) services.AddSingleton(node);
         services.AddHostedService<HostReporter>();
         services.AddHostedService<PowerStateSync>();
+        services.AddHostedService<HostReconciliation>();
         if (options.Driver == "libvirt") services.AddHostedService<ImageCachePruning>();
         services.AddOptions<RabbitMqTransportOptions>().Bind(config.GetSection("Nova:RabbitMq"));
         services.AddOptions<MassTransitHostOptions>().Configure(o =>
@@ -52,6 +54,10 @@ public static class ComputeWorkerSetup
                         e.ConfigureConsumeTopology = false;
                         e.PrefetchCount = options.ConcurrentOperations;
                         e.ConcurrentMessageLimit = options.ConcurrentOperations;
+                        // An operation that throws (a bug, a driver error outside the action's catch) is tried a few
+                        // times, then parked in compute.HOST_error with its reason; the control plane's deadline
+                        // ends its task, and `nova-manage parked` shows and replays it.
+                        e.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
                         var log = logs.CreateLogger("Nova.Compute." + node.Name);
                         foreach (var (message, operation) in InstanceOperations.Find(context))
                             Bind.MakeGenericMethod(message).Invoke(null, [e, node, operation, queues, log]);

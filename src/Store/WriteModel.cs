@@ -7,6 +7,7 @@ using Nova.Domain.Servers;
 using Nova.Store.Flavors;
 using Nova.Store.Hosts;
 using Nova.Store.Images;
+using Nova.Store.Operations;
 using Nova.Store.Quotas;
 using Nova.Store.ServerGroups;
 using Nova.Store.Servers;
@@ -36,5 +37,7 @@ public static class WriteModel
         opts.Schema.For<FlavorRecord>();
         opts.Schema.For<ImageRecord>();
         opts.Schema.For<QuotaSetRecord>();
+        opts.Schema.For<PendingOperation>().UseOptimisticConcurrency(true).Index(x => x.DueAt);
+        opts.Schema.For<ProcessedReport>().Index(x => x.RecordedAt);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Nova.Commands.Hosts;
 using Nova.Commands.Servers;
+using Nova.Commands.Servers.Reconciling;
 using Nova.Commands.Servers.Reporting;
 using Nova.Commands.Servers.Scheduling;
 using Nova.ComputeRpc;
@@ -38,6 +39,7 @@ public static class ControlPlaneBus
             x.DisableUsageTelemetry();
             x.AddConsumer<SchedulerConsumer>();
             x.AddConsumer<ComputeHostReportConsumer>();
+            x.AddConsumer<HostInventoryConsumer>();
             foreach (var report in reports) x.AddConsumer(typeof(InstanceReportConsumer<>).MakeGenericType(report));
             x.UsingRabbitMq((context, cfg) =>
             {
@@ -49,7 +51,10 @@ public static class ControlPlaneBus
                     // optimistic concurrency of host claims.
                     e.PrefetchCount = 32;
                     e.ConcurrentMessageLimit = 1;
-                    e.UseMessageRetry(Retry);
+                    // Briefly only: a message that keeps failing (a poisoned request) must not hold up every other
+                    // boot. It is parked in the error queue with its reason (`nova-manage parked`), and the server's
+                    // deadline sends it again later or ends its task.
+                    e.UseMessageRetry(r => r.Intervals(100, 500, 2000));
                     e.ConfigureConsumer<SchedulerConsumer>(context);
                 });
                 cfg.ReceiveEndpoint(queues.Conductor, e =>
@@ -59,6 +64,7 @@ public static class ControlPlaneBus
                     e.ConcurrentMessageLimit = 16;
                     e.UseMessageRetry(Retry);
                     e.ConfigureConsumer<ComputeHostReportConsumer>(context);
+                    e.ConfigureConsumer<HostInventoryConsumer>(context);
                     // Reports about one server are applied in order, one at a time; different servers in parallel.
                     var partition = e.CreatePartitioner(16);
                     var configure = ServerActionSlices.Generic(typeof(ControlPlaneBus), nameof(ConfigureReport));

@@ -6,6 +6,8 @@ using Marten.Subscriptions;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Nova.ComputeRpc;
+using Nova.Commands.Servers.Deadlines;
+using Nova.Domain.Servers;
 using Nova.Store;
 
 namespace Nova.Commands.Relay;
@@ -21,13 +23,18 @@ public sealed class EventRelay : SubscriptionBase
     private readonly IBus bus;
     private readonly ComputeQueues queues;
     private readonly RelayRules rules;
+    private readonly OperationDeadlines deadlines;
+    private readonly TimeProvider clock;
     private readonly ILogger<EventRelay> log;
 
-    public EventRelay(IBus bus, ComputeQueues queues, RelayRules rules, ILogger<EventRelay> log)
+    public EventRelay(IBus bus, ComputeQueues queues, RelayRules rules, OperationDeadlines deadlines, TimeProvider clock,
+        ILogger<EventRelay> log)
     {
         this.bus = bus;
         this.queues = queues;
         this.rules = rules;
+        this.deadlines = deadlines;
+        this.clock = clock;
         this.log = log;
         Name = RelayName;
         foreach (var type in RelayRules.EventTypes) IncludeType(type);
@@ -42,12 +49,39 @@ public sealed class EventRelay : SubscriptionBase
         {
             var request = new RequestContext(e.CorrelationId ?? $"req-{e.Id}",
                 e.GetHeader(EventHeaders.UserId)?.ToString() ?? "", e.GetHeader(EventHeaders.ProjectId)?.ToString() ?? "");
-            if (await rules.Translate(e.Data, new RelayContext(request, queues, operations), ct) is not { } relayed) continue;
+            if (await TranslateUntilRead(e, new RelayContext(request, queues, operations), ct) is not { } relayed) continue;
             await SendUntilConfirmed(relayed.Queue, relayed.Message, e, ct);
+            // The server now waits on this message: its deadline is stored with the relay's progress, in one transaction.
+            if (e.Data is IServerEvent server)
+                operations.Store(deadlines.Pending(server.ServerId, e.Id, e.Version, relayed, rules.Deadline(e.Data.GetType()), clock.GetUtcNow()));
         }
         if (page.Events.Count > 0) log.LogDebug("Relayed {Count} events up to sequence {Sequence}", page.Events.Count, page.SequenceCeiling);
         return NullChangeListener.Instance;
     }
+
+    /// <summary>
+    /// A rule may read the store (the server as it is now): a database error must not fail the page either (the daemon
+    /// would skip or pause it), so the read is tried again until it succeeds or the process stops.
+    /// </summary>
+    private async Task<RelayedMessage?> TranslateUntilRead(IEvent e, RelayContext context, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await rules.Translate(e.Data, context, ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                var wait = Backoff(attempt);
+                log.LogWarning("Relay of event {Sequence} ({Type}) could not read its server, retrying in {Wait}: {Error}",
+                    e.Sequence, e.EventTypeName, wait, ex.Message);
+                await Task.Delay(wait, ct);
+            }
+        }
+    }
+
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(attempt, 6))));
 
     /// <summary>
     /// A broker outage must not fail the page (the daemon would pause the relay and servers would
@@ -65,7 +99,7 @@ public sealed class EventRelay : SubscriptionBase
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                var wait = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(attempt, 6))));
+                var wait = Backoff(attempt);
                 log.LogWarning("Relay of event {Sequence} ({Type}) to {Queue} failed, retrying in {Wait}: {Error}",
                     e.Sequence, e.EventTypeName, queue, wait, ex.Message);
                 await Task.Delay(wait, ct);

@@ -27,6 +27,7 @@ public static class ServerActionSlices
         foreach (var (service, implementation, _) in Implementing(typeof(IRelayRule<>))) services.AddSingleton(service, implementation);
         foreach (var (service, implementation, _) in Implementing(typeof(IHostReportRule<>))) services.AddSingleton(service, implementation);
         services.AddSingleton<RelayRules>();
+        services.AddSingleton(sp => Deadlines.OperationDeadlines.From(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()));
         services.AddSingleton<HostReportRules>();
         // A slice's periodic task (e.g. offloading shelved servers) runs in the control plane process.
         foreach (var task in Types.Where(t => typeof(BackgroundService).IsAssignableFrom(t)))

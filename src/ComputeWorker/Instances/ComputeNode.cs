@@ -4,16 +4,16 @@ using Nova.ComputeWorker.Drivers;
 namespace Nova.ComputeWorker.Instances;
 
 /// <summary>
-/// One compute host served by this process: its name, its driver, and the per-instance
-/// serialisation that keeps a delete from racing a build on the same instance.
+/// One compute host served by this process: its name, its driver, its journal of finished operations, and the
+/// per-instance serialisation that keeps a delete from racing a build on the same instance.
 /// </summary>
-public sealed class ComputeNode(string name, IComputeDriver driver)
+public sealed class ComputeNode(string name, IComputeDriver driver, OperationJournal journal)
 {
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> locks = new();
-    private readonly ConcurrentDictionary<Guid, DateTimeOffset> terminated = new();
 
     public string Name { get; } = name;
     public IComputeDriver Driver { get; } = driver;
+    public OperationJournal Journal { get; } = journal;
 
     public async Task<IDisposable> Lock(Guid serverId, CancellationToken ct)
     {
@@ -22,20 +22,10 @@ public sealed class ComputeNode(string name, IComputeDriver driver)
         return new Release(gate);
     }
 
-    /// <summary>Remembers a teardown so a late or redelivered build does not bring the instance back.</summary>
-    public void MarkTerminated(Guid serverId)
-    {
-        terminated[serverId] = DateTimeOffset.UtcNow;
-        // Forget instances torn down long ago (their lock too: nothing will ask for it again).
-        if (terminated.Count > 10_000)
-            foreach (var old in terminated.Where(t => t.Value < DateTimeOffset.UtcNow.AddHours(-1)).Select(t => t.Key).ToList())
-            {
-                terminated.TryRemove(old, out _);
-                locks.TryRemove(old, out _);
-            }
-    }
+    /// <summary>Remembers a teardown (on disk) so a late or redelivered build does not bring the instance back.</summary>
+    public void MarkTerminated(Guid serverId) => Journal.MarkTerminated(serverId);
 
-    public bool WasTerminated(Guid serverId) => terminated.ContainsKey(serverId);
+    public bool WasTerminated(Guid serverId) => Journal.WasTerminated(serverId);
 
     private sealed class Release(SemaphoreSlim gate) : IDisposable
     {

@@ -16,10 +16,19 @@ public interface IInstanceOperation<in TMessage> where TMessage : class, IInstan
     Task Run(TMessage message, OnHost host);
 }
 
-/// <summary>The host an operation runs on: its driver, its reports to the conductor, the message's cancellation.</summary>
+/// <summary>
+/// The host an operation runs on: its driver, its reports to the conductor, the message's cancellation. Reports are sent
+/// under ids derived from the operation's, so the same report sent again (after a redelivery) is recognised as one.
+/// </summary>
 public sealed class OnHost(ComputeNode node, ConsumeContext context, ComputeQueues queues, ILogger log)
 {
+    private int reports;
+
     public ComputeNode Node => node;
+    /// <summary>The message id of the request: the control plane keeps it across its own retries.</summary>
+    public Guid? OperationId => context.MessageId;
+    /// <summary>The last report sent, and the id it went under: what the journal keeps for a repeat.</summary>
+    public (IHostReport Report, Guid Id)? LastReport { get; private set; }
     public string Name => node.Name;
     public IComputeDriver Driver => node.Driver;
     public ILogger Log => log;
@@ -27,8 +36,16 @@ public sealed class OnHost(ComputeNode node, ConsumeContext context, ComputeQueu
 
     public async Task Report(IHostReport report)
     {
+        var id = OperationId is { } operation ? OperationJournal.ReportId(operation, ++reports) : Guid.NewGuid();
+        await Send(report, id);
+        LastReport = (report, id);
+    }
+
+    /// <summary>Sends <paramref name="report"/> under a given message id (a journal's answer to a repeated operation).</summary>
+    public async Task Send(IHostReport report, Guid id)
+    {
         var endpoint = await context.GetSendEndpoint(queues.ConductorAddress);
-        await endpoint.Send(report, report.GetType(), context.CancellationToken);
+        await endpoint.Send(report, report.GetType(), c => c.MessageId = id, context.CancellationToken);
     }
 
     /// <summary>The answer to a request/response question.</summary>

@@ -130,6 +130,7 @@ public sealed record Server(
                 VmState = state.VmState == VmState.Active && e.Observed is PowerState.Shutdown or PowerState.Crashed
                     ? VmState.Stopped : state.VmState,
             },
+            ServerGuestLost e => state with { VmState = VmState.Error, TaskState = null, PowerState = PowerState.NoState, Fault = e.Fault },
             ServerLocked e => state with { Locked = true, LockedBy = e.LockedBy, LockedReason = e.Reason },
             ServerUnlocked => state with { Locked = false, LockedBy = null, LockedReason = null },
             ServerStateReset e => state with { VmState = e.VmState, TaskState = null },

@@ -63,6 +63,17 @@ public abstract record ServerCommand
     public sealed record RecordUnshelved(string Host, DateTimeOffset Now) : ServerCommand;
     /// <summary>The host could not bring the server back (an offloaded one stays offloaded, a shelved one shelved).</summary>
     public sealed record RecordUnshelveFailed(string Host, ServerFault Fault) : ServerCommand;
+
+    // The control plane's own ends
+    /// <summary>
+    /// <paramref name="Operation"/> (sent to <paramref name="Host"/>, or to the scheduler when null) got no answer within its
+    /// deadline after <paramref name="Attempts"/> sends: the task ends as its failure would end it.
+    /// </summary>
+    public sealed record RecordOperationTimedOut(string? Host, string Operation, int Attempts, DateTimeOffset Now) : ServerCommand;
+    /// <summary>The host's reconciliation found no guest for a server it should hold.</summary>
+    public sealed record RecordGuestLost(string Host) : ServerCommand;
+    /// <summary>The host's reconciliation found a guest of this (deleted or moved) server; <paramref name="Reaped"/> by policy.</summary>
+    public sealed record RecordOrphanGuest(string Host, bool Reaped) : ServerCommand;
 }
 
 /// <summary>Nova's allowed-state table as a pure decider: Decide(command, state) → events.</summary>
@@ -79,6 +90,9 @@ public static class ServerDecider
                     create.AvailabilityZone, create.GroupId, create.Batch)]
                 : throw new ServerConflict($"Instance {create.ServerId} already exists");
 
+        // A guest left behind by a deleted server is recorded in that server's history.
+        if (command is ServerCommand.RecordOrphanGuest orphan && state is { VmState: VmState.Deleted })
+            return [new OrphanGuestFound(state.Id, orphan.Host, orphan.Reaped)];
         if (state is null || state.VmState == VmState.Deleted)
             return IsUserCommand(command)
                 ? throw new ServerNotFound(state?.Id ?? Guid.Empty)
@@ -186,6 +200,14 @@ public static class ServerDecider
                     ? [new ServerUnshelveFailed(id, c.Host, c.Fault)]
                     : [new ServerActionFailed(id, c.Host, ServerAction.Unshelve, c.Fault.Message)]
                 : Nothing,
+            ServerCommand.RecordOperationTimedOut c => TimedOut(state, c),
+            ServerCommand.RecordGuestLost c =>
+                state.Host == c.Host && state.TaskState is null
+                && state.VmState is VmState.Active or VmState.Stopped or VmState.Paused or VmState.Suspended or VmState.Rescued
+                    ? [new ServerGuestLost(id, c.Host, new ServerFault(500,
+                        $"The guest of this server is gone from its host {c.Host}; delete the server or reset its state and reboot it (hard)."))]
+                    : Nothing,
+            ServerCommand.RecordOrphanGuest c => state.Host != c.Host ? [new OrphanGuestFound(id, c.Host, c.Reaped)] : Nothing,
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown server command"),
         };
     }
@@ -255,6 +277,48 @@ public static class ServerDecider
             }
             : c.Fault);
     }
+
+    /// <summary>
+    /// The end of a task nobody answered: a build goes to ERROR (its claim stays until the delete, since the host may yet
+    /// hold a guest), a delete completes here as Nova's local delete does, and every other action is rolled back to the
+    /// state it started from.
+    /// </summary>
+    private static IReadOnlyList<object> TimedOut(Server state, ServerCommand.RecordOperationTimedOut c)
+    {
+        if (state.TaskState is not { } task) return Nothing;
+        var id = state.Id;
+        var where = c.Host is null ? "the scheduler" : $"host {c.Host}";
+        var message = $"{c.Operation} of instance {id} got no answer from {where} after {c.Attempts} attempts.";
+        var timedOut = new ServerOperationTimedOut(id, c.Host, c.Operation, task, c.Attempts);
+        object end = (state.VmState, task) switch
+        {
+            (_, TaskState.Deleting) => new ServerDeleted(id, c.Now),
+            (VmState.Building, _) when state.Host is null => new ServerSchedulingFailed(id, new ServerFault(500, ServerFault.NoValidHost, message)),
+            (VmState.Building, _) => new ServerBuildFailed(id, state.Host!, new ServerFault(500, message)),
+            (VmState.ShelvedOffloaded, TaskState.Unshelving) => new ServerUnshelveFailed(id, state.Host, new ServerFault(500, message)),
+            _ when ActionOf(task) is { } action => new ServerActionFailed(id, state.Host ?? c.Host ?? "", action, message),
+            _ => new ServerStateReset(id, VmState.Error),
+        };
+        return [timedOut, end];
+    }
+
+    /// <summary>The action a task belongs to: the inverse of <see cref="TaskStateOf"/>.</summary>
+    private static ServerAction? ActionOf(TaskState task) => task switch
+    {
+        TaskState.PoweringOff => ServerAction.Stop,
+        TaskState.PoweringOn => ServerAction.Start,
+        TaskState.Rebooting or TaskState.RebootingHard => ServerAction.Reboot,
+        TaskState.Pausing => ServerAction.Pause,
+        TaskState.Unpausing => ServerAction.Unpause,
+        TaskState.Suspending => ServerAction.Suspend,
+        TaskState.Resuming => ServerAction.Resume,
+        TaskState.Rescuing => ServerAction.Rescue,
+        TaskState.Unrescuing => ServerAction.Unrescue,
+        TaskState.Shelving or TaskState.ShelvingImagePendingUpload or TaskState.ShelvingImageUploading => ServerAction.Shelve,
+        TaskState.ShelvingOffloading => ServerAction.ShelveOffload,
+        TaskState.Unshelving => ServerAction.Unshelve,
+        _ => null,
+    };
 
     private static int BuildOrder(TaskState? task) => task switch
     {

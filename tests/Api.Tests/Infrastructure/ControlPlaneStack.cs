@@ -44,6 +44,8 @@ public sealed class ControlPlaneStack : IAsyncLifetime
     public Uri GrpcAddress { get; private set; } = null!;
     /// <summary>This stack's image store folder (<c>Nova:Images:StorePath</c>), removed on dispose.</summary>
     public string ImageStorePath { get; } = Path.Combine(Path.GetTempPath(), "nova-images-" + Guid.NewGuid().ToString("N")[..10]);
+    /// <summary>The compute worker's journal (<c>Nova:Compute:StatePath</c>): kept across <see cref="StopWorker"/>, removed on dispose.</summary>
+    public string WorkerStatePath { get; } = Path.Combine(Path.GetTempPath(), "nova-compute-" + Guid.NewGuid().ToString("N")[..10]);
     public IDocumentStore Store => api!.Services.GetRequiredService<IDocumentStore>();
     public IServiceProvider Services => api!.Services;
     public IServiceProvider WorkerServices => worker!.Services;
@@ -74,6 +76,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
             ["Nova:Images:Default"] = "cirros",
             ["Nova:Images:StorePath"] = ImageStorePath,
             ["Nova:Compute:FakeHosts"] = options.Hosts.ToString(),
+            ["Nova:Compute:StatePath"] = WorkerStatePath,
             ["Nova:Compute:Fake:Vcpus"] = options.Vcpus.ToString(),
             ["Nova:Compute:Fake:MemoryMb"] = options.MemoryMb.ToString(),
             ["Nova:Compute:Fake:DiskGb"] = options.DiskGb.ToString(),
@@ -132,6 +135,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
         if (worker is not null) { await worker.StopAsync(); worker.Dispose(); }
         if (api is not null) { await api.StopAsync(); await api.DisposeAsync(); }
         if (Directory.Exists(ImageStorePath)) Directory.Delete(ImageStorePath, recursive: true);
+        if (Directory.Exists(WorkerStatePath)) Directory.Delete(WorkerStatePath, recursive: true);
         NpgsqlConnection.ClearAllPools();
         await using var conn = new NpgsqlConnection(adminConnection);
         await conn.OpenAsync();

@@ -11,14 +11,17 @@ public class ComputeNodeTests
     /// <summary>Only a guard against a hung test; no assertion depends on how long anything takes.</summary>
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
 
-    private static ComputeNode Node() => new("fake-1", new FakeDriver(new FakeDriverOptions()));
+    private static OperationJournal Journal() =>
+        new(Path.Combine(Path.GetTempPath(), "nova-journal-" + Guid.NewGuid().ToString("N")[..10]), "fake-1");
+
+    private static ComputeNode Node() => new("fake-1", new FakeDriver(new FakeDriverOptions()), Journal());
 
     [Fact]
     public void A_node_exposes_its_name_and_driver()
     {
         var driver = new FakeDriver(new FakeDriverOptions());
 
-        var node = new ComputeNode("compute-7", driver);
+        var node = new ComputeNode("compute-7", driver, Journal());
 
         Assert.Equal("compute-7", node.Name);
         Assert.Same(driver, node.Driver);

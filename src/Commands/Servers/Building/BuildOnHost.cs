@@ -10,6 +10,9 @@ namespace Nova.Commands.Servers.Building;
 /// <summary>The scheduler chose a host: it builds the server.</summary>
 public sealed class ScheduledRelay : IRelayRule<ServerScheduled>
 {
+    /// <summary>A build may download and convert its image first.</summary>
+    public TimeSpan Deadline => TimeSpan.FromMinutes(10);
+
     public async ValueTask<RelayedMessage?> Translate(ServerScheduled e, RelayContext context, CancellationToken ct)
     {
         var server = await context.CurrentServer(e.ServerId, ct);

@@ -12,6 +12,6 @@ public sealed class InstanceReportConsumer<TReport>(IMediator mediator, Caller c
     public async Task Consume(ConsumeContext<TReport> context)
     {
         caller.Become(context.Message.Request);
-        await mediator.Send(new RecordInstanceReport(context.Message), context.CancellationToken);
+        await mediator.Send(new RecordInstanceReport(context.Message, context.MessageId), context.CancellationToken);
     }
 }

@@ -10,6 +10,9 @@ namespace Nova.Commands.Servers.Shelving;
 
 public sealed class ShelveRequestedRelay : IRelayRule<ServerShelveRequested>
 {
+    /// <summary>The disk is uploaded as an image.</summary>
+    public TimeSpan Deadline => TimeSpan.FromMinutes(10);
+
     public ValueTask<RelayedMessage?> Translate(ServerShelveRequested e, RelayContext context, CancellationToken ct) =>
         ValueTask.FromResult<RelayedMessage?>(context.ToHost(e.Host, new ShelveInstance(e.ServerId, context.Request, e.ImageId)));
 }
@@ -58,6 +61,9 @@ public sealed class ShelveOffloadedReport : IHostReportRule<InstanceShelveOffloa
 /// <summary>A shelved server is unshelved where it is; an offloaded one needs the scheduler first.</summary>
 public sealed class UnshelveRequestedRelay : IRelayRule<ServerUnshelveRequested>
 {
+    /// <summary>The shelved image is downloaded again.</summary>
+    public TimeSpan Deadline => TimeSpan.FromMinutes(10);
+
     public async ValueTask<RelayedMessage?> Translate(ServerUnshelveRequested e, RelayContext context, CancellationToken ct)
     {
         if (e.Host is null) return context.ToScheduler(new ScheduleInstance(e.ServerId, context.Request));
@@ -73,6 +79,9 @@ public sealed class UnshelveRequestedRelay : IRelayRule<ServerUnshelveRequested>
 
 public sealed class UnshelveScheduledRelay : IRelayRule<ServerUnshelveScheduled>
 {
+    /// <summary>The shelved image is downloaded again.</summary>
+    public TimeSpan Deadline => TimeSpan.FromMinutes(10);
+
     public async ValueTask<RelayedMessage?> Translate(ServerUnshelveScheduled e, RelayContext context, CancellationToken ct) =>
         await UnshelveRequestedRelay.UnshelveOn(e.Host, e.ServerId, context, ct);
 }
