@@ -37,7 +37,7 @@ public static class WriteModel
         opts.Schema.For<FlavorRecord>();
         opts.Schema.For<ImageRecord>();
         opts.Schema.For<QuotaSetRecord>();
-        opts.Schema.For<PendingOperation>().UseOptimisticConcurrency(true).Index(x => x.DueAt);
+        opts.Schema.For<PendingOperation>().Index(x => x.DueAt);
         opts.Schema.For<ProcessedReport>().Index(x => x.RecordedAt);
     }
 }

@@ -45,6 +45,8 @@ public sealed class EventRelay : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
+        // One timer per server: the page's last operation for a server is the one it waits on.
+        var pending = new Dictionary<Guid, Store.Operations.PendingOperation>();
         foreach (var e in page.Events)
         {
             var request = new RequestContext(e.CorrelationId ?? $"req-{e.Id}",
@@ -53,8 +55,9 @@ public sealed class EventRelay : SubscriptionBase
             await SendUntilConfirmed(relayed.Queue, relayed.Message, e, ct);
             // The server now waits on this message: its deadline is stored with the relay's progress, in one transaction.
             if (e.Data is IServerEvent server)
-                operations.Store(deadlines.Pending(server.ServerId, e.Id, e.Version, relayed, rules.Deadline(e.Data.GetType()), clock.GetUtcNow()));
+                pending[server.ServerId] = deadlines.Pending(server.ServerId, e.Id, e.Version, relayed, rules.Deadline(e.Data.GetType()), clock.GetUtcNow());
         }
+        if (pending.Count > 0) operations.Store(pending.Values.ToArray());
         if (page.Events.Count > 0) log.LogDebug("Relayed {Count} events up to sequence {Sequence}", page.Events.Count, page.SequenceCeiling);
         return NullChangeListener.Instance;
     }
