@@ -16,8 +16,11 @@ public sealed class ScheduledRelay : IRelayRule<ServerScheduled>
     public async ValueTask<RelayedMessage?> Translate(ServerScheduled e, RelayContext context, CancellationToken ct)
     {
         var server = await context.CurrentServer(e.ServerId, ct);
-        // Deleted before the build went out: the host gets only the teardown.
-        if (server is null || server.TaskState == TaskState.Deleting || server.VmState == VmState.Deleted) return null;
+        // Deleted before the build went out: the host gets only the teardown. Rescheduled away from this host (or built
+        // already, when the relay reads a page again): the build is not this host's to do, and a second copy would run a
+        // guest without a claim.
+        if (server is null || server.TaskState == TaskState.Deleting || server.VmState != VmState.Building || server.Host != e.Host)
+            return null;
         return context.ToHost(e.Host, new BuildAndRunInstance(e.ServerId, context.Request, server.Name, server.Flavor,
             server.ImageId, server.Networks));
     }
