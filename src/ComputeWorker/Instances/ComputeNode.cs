@@ -15,6 +15,11 @@ public sealed class ComputeNode(string name, IComputeDriver driver, OperationJou
     public IComputeDriver Driver { get; } = driver;
     public OperationJournal Journal { get; } = journal;
 
+    private long repeated;
+    /// <summary>Messages answered from the journal (delivered or sent again): a measure of duplicate traffic.</summary>
+    public long RepeatedOperations => Interlocked.Read(ref repeated);
+    public void CountRepeat() => Interlocked.Increment(ref repeated);
+
     public async Task<IDisposable> Lock(Guid serverId, CancellationToken ct)
     {
         var gate = locks.GetOrAdd(serverId, _ => new SemaphoreSlim(1, 1));

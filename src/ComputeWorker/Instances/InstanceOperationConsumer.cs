@@ -26,6 +26,7 @@ public sealed class InstanceOperationConsumer<TMessage>(
         {
             log.LogInformation("{Operation} {OperationId} of {ServerId} was already carried out on {Host}: sending its report again",
                 typeof(TMessage).Name, id, context.Message.ServerId, node.Name);
+            node.CountRepeat();
             await host.Send(done.ToReport(), done.ReportId);
             return;
         }

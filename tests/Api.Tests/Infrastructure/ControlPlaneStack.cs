@@ -30,6 +30,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
     private string adminConnection = "";
     private WebApplication? api;
     private IHost? worker;
+    private readonly List<WebApplication> otherApis = new();
     private Dictionary<string, string?> settings = new();
 
     public ControlPlaneStack() => options = new StackOptions();
@@ -121,6 +122,28 @@ public sealed class ControlPlaneStack : IAsyncLifetime
         await worker.StartAsync();
     }
 
+    /// <summary>Another API process on the same database and queues, at its own address (as a second node behind a balancer).</summary>
+    public async Task<Uri> StartAnotherApi()
+    {
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var other = new Dictionary<string, string?>(settings)
+        {
+            ["Nova:Api:Url"] = address.ToString().TrimEnd('/'),
+            ["Nova:Grpc:Url"] = $"http://127.0.0.1:{FreePort()}",
+        };
+        var app = ControlPlane.Build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(other);
+            Quiet(b.Logging);
+        });
+        await app.StartAsync();
+        otherApis.Add(app);
+        return address;
+    }
+
+    /// <summary>Stops the first API process (its services stay readable for the test's own checks).</summary>
+    public Task StopApi() => api!.StopAsync();
+
     /// <summary>Stops the compute worker as a crash would leave it: its queue stays, its memory is gone.</summary>
     public async Task StopWorker()
     {
@@ -133,6 +156,7 @@ public sealed class ControlPlaneStack : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (worker is not null) { await worker.StopAsync(); worker.Dispose(); }
+        foreach (var other in otherApis) { await other.StopAsync(); await other.DisposeAsync(); }
         if (api is not null) { await api.StopAsync(); await api.DisposeAsync(); }
         if (Directory.Exists(ImageStorePath)) Directory.Delete(ImageStorePath, recursive: true);
         if (Directory.Exists(WorkerStatePath)) Directory.Delete(WorkerStatePath, recursive: true);
