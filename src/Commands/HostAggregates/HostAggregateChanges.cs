@@ -39,7 +39,8 @@ public static class HostAggregateChanges
             var context = new HostAggregateContext(all.Where(a => a.Id != id).Select(a => a.ToDomain()).ToList(),
                 host => hosts.TryGetValue(host, out var h) && h.Claims.Count > 0);
             var change = HostAggregateDecider.Decide(command, record.ToDomain(), context);
-            foreach (var (host, zone) in change.HostZones)
+            // Hosts are locked in name order, the same order everywhere, so two such changes cannot deadlock.
+            foreach (var (host, zone) in change.HostZones.OrderBy(h => h.Key, StringComparer.Ordinal))
             {
                 var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
                 if (stream.Aggregate is not { Deleted: false } state) continue; // a removed host keeps no zone

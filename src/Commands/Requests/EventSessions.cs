@@ -36,9 +36,15 @@ public sealed class EventSessions(IDocumentStore store, Caller caller)
         }
     }
 
+    /// <summary>
+    /// A write that lost to another one and is worth deciding again: an optimistic version check, a stream created twice,
+    /// or PostgreSQL ending one side of a deadlock or serialization conflict (the batch scheduler locks hosts in
+    /// ranking order, which no fixed order can cover).
+    /// </summary>
     public static bool IsLostRace(Exception e) =>
         e is ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException
             or JasperFx.Events.ExistingStreamIdCollisionException
+            or Npgsql.PostgresException { SqlState: "40P01" or "40001" }
         || e.InnerException is { } inner && IsLostRace(inner);
 
     /// <summary>A user's lost race is Nova's task_state compare-and-swap failure: 409, never 500.</summary>

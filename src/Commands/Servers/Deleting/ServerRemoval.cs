@@ -17,8 +17,9 @@ public static class ServerRemoval
     public static async Task GiveBack(IDocumentSession session, IConfiguration config, Server server, CancellationToken ct)
     {
         if (server.ShelveImageId is { } shelveImage) ShelveImages.Delete(session, config, shelveImage);
-        if (server.Host is not null) await HostClaims.Release(session, server.Host, server.Id, buildFailed: false, ct);
+        // The one lock order of every writer: project usage, then server group, then hosts (by name).
         await ProjectQuotas.Release(session, server.ProjectId, server.Id, ct);
         if (server.GroupId is { } group) await ServerGroupMembership.Leave(session, group, server.Id, ct);
+        if (server.Host is not null) await HostClaims.Release(session, server.Host, server.Id, buildFailed: false, ct);
     }
 }
