@@ -85,6 +85,11 @@ restart_part() {
 
 start_api || exit 1
 start_worker
+# The first burst needs the hosts registered.
+for _ in $(seq 1 150); do
+  [ "$(curl -sf -H 'X-Auth-Token: admin:chaos' "$Nova__Api__Url/v2.1/os-hypervisors" | grep -o '"state": *"up"' | wc -l)" -ge 2 ] && break
+  sleep 0.2
+done
 failed=0; run=0
 for scenario in "${SCENARIOS[@]}"; do
   read -r part load <<<"$scenario"

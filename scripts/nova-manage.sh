@@ -7,9 +7,11 @@
 #   bash scripts/nova-manage.sh projections rebuild-server ID   rebuild one server's read models
 #   bash scripts/nova-manage.sh audit verify [--server ID]   recompute the hash chains (exit 1 when tampered with)
 #   bash scripts/nova-manage.sh audit seal                   chain streams recorded before the chains existed
+#   bash scripts/nova-manage.sh parked list                  messages parked in error queues, with the reason
+#   bash scripts/nova-manage.sh parked replay QUEUE [ID]     send them back to their queue once the cause is fixed
 #
-# Connects where scripts/run.sh's API does (NOVA_PG_PORT, default 25432, database nova); set
-# ConnectionStrings__Nova to point it elsewhere. The tool is built on first use and rebuilt only
+# Connects where scripts/run.sh's API does (NOVA_PG_PORT, default 25432, database nova; RabbitMQ on NOVA_RMQ_PORT);
+# set ConnectionStrings__Nova and Nova__RabbitMq__Host/Port/User/Pass to point it elsewhere. The tool is built on first use and rebuilt only
 # when its sources change. Exit codes: 0 done, 1 failed, 2 bad usage or unknown projection/server.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
