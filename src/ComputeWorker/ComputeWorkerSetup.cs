@@ -25,7 +25,7 @@ public static class ComputeWorkerSetup
         var queues = new ComputeQueues(config["Nova:Bus:QueuePrefix"] ?? "");
         var imageToken = ImageServiceToken(config, options);
         var nodes = options.HostNames()
-            .Select(name => new ComputeNode(name, CreateDriver(options, imageToken), new OperationJournal(options.StatePath, name))).ToList();
+            .Select(name => new ComputeNode(name, CreateDriver(options, name, imageToken), new OperationJournal(options.StatePath, name))).ToList();
 
         services.AddSingleton(options);
         services.AddSingleton(queues);
@@ -91,9 +91,10 @@ public static class ComputeWorkerSetup
         return serviceToken.Get;
     }
 
-    private static IComputeDriver CreateDriver(ComputeWorkerOptions options, Func<CancellationToken, Task<string>> imageToken) => options.Driver switch
+    private static IComputeDriver CreateDriver(ComputeWorkerOptions options, string host, Func<CancellationToken, Task<string>> imageToken) => options.Driver switch
     {
-        "fake" => new FakeDriver(options.Fake),
+        // Each fake host keeps its guests beside its journal, so they outlive a restart of this process.
+        "fake" => new FakeDriver(options.Fake, options.Fake.Persistent ? Path.Combine(options.StatePath, host, "fake-domains") : null),
         "libvirt" => CreateLibvirtDriver(options.Libvirt, imageToken),
         _ => throw new InvalidOperationException($"Unknown compute driver '{options.Driver}' (supported: fake, libvirt)"),
     };

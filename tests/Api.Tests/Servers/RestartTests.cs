@@ -27,10 +27,7 @@ public sealed class RestartTests : IAsyncLifetime
 
         await stack.StartWorker();
         await client.WaitForStatus(queued, "ACTIVE");
-        // The fake hypervisor forgot its domains with the crash, so stopping the old one fails and
-        // is recorded as a failed action; the server leaves powering-off either way.
-        var after = await Eventually.Value(() => client.Server(running), s => s["OS-EXT-STS:task_state"] is null,
-            TimeSpan.FromSeconds(20), "stop carried out or failed");
-        Assert.Contains(after["status"]!.GetValue<string>(), new[] { "SHUTOFF", "ACTIVE" });
+        // The fake hypervisor's guests outlived the worker, as real ones do: the stop sent meanwhile is carried out.
+        await client.WaitForStatus(running, "SHUTOFF");
     }
 }

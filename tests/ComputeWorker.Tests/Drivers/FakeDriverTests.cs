@@ -387,4 +387,39 @@ public class FakeDriverTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
         Assert.Null(driver.GetPowerState(Server1));
     }
+
+    // ---- guests that outlive the process ---------------------------------------------------------------
+
+    [Fact]
+    public async Task Given_a_folder_its_guests_and_their_power_states_outlive_the_driver_and_a_destroy_is_kept_too()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "nova-fake-domains-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var first = new FakeDriver(new FakeDriverOptions(), folder);
+            await first.Spawn(Spec(Server1), CancellationToken.None);
+            await first.Spawn(Spec(Server2), CancellationToken.None);
+            await first.PowerOff(Server1, CancellationToken.None);
+
+            var restarted = new FakeDriver(new FakeDriverOptions(), folder);
+            Assert.Equal(PowerState.Shutdown, restarted.GetPowerState(Server1));
+            Assert.Equal(PowerState.Running, restarted.GetPowerState(Server2));
+
+            await restarted.Destroy(Server2, CancellationToken.None);
+            var again = new FakeDriver(new FakeDriverOptions(), folder);
+            Assert.Equal([Server1], again.ListInstances());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_folder_a_new_driver_knows_nothing_of_the_last_ones_guests()
+    {
+        var first = Driver();
+        await first.Spawn(Spec(Server1), CancellationToken.None);
+        Assert.Empty(Driver().ListInstances());
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Nova.Domain.Hosts;
 using Nova.Domain.Servers;
 
@@ -17,19 +18,47 @@ public sealed class FakeDriverOptions
     public int DelayMs { get; set; }
     /// <summary>Share of spawns that fail (0..1), to exercise failed builds.</summary>
     public double SpawnFailureRate { get; set; }
+    /// <summary>Keep the guests on disk (in the host's state folder), so they outlive a restart of the worker as real guests do.</summary>
+    public bool Persistent { get; set; } = true;
 }
 
 /// <summary>
-/// Nova's <c>fake</c> compute driver: keeps its domains in memory and does no real work. A product
-/// feature for control-plane tests and scale runs, not a test double. As Nova's, it refuses what a real
-/// hypervisor would refuse (pausing a guest that does not run, resuming one that was not suspended).
+/// Nova's <c>fake</c> compute driver: keeps its domains and does no real work. A product feature for control-plane
+/// tests and scale runs, not a test double. As Nova's, it refuses what a real hypervisor would refuse (pausing a guest
+/// that does not run, resuming one that was not suspended). Given a folder, it keeps each domain there as a file, so
+/// its guests outlive the worker process as a real hypervisor's do (a restarted compute service finds them running).
 /// </summary>
-public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
+public sealed class FakeDriver : IComputeDriver
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
+    private readonly FakeDriverOptions options;
+    private readonly string? domainsPath;
     private readonly ConcurrentDictionary<Guid, FakeDomain> domains = new();
 
+    /// <param name="domainsPath">Where the domains are kept; null keeps them in memory only (gone with the process).</param>
+    public FakeDriver(FakeDriverOptions options, string? domainsPath = null)
+    {
+        this.options = options;
+        this.domainsPath = domainsPath;
+        if (domainsPath is null) return;
+        Directory.CreateDirectory(domainsPath);
+        foreach (var file in Directory.EnumerateFiles(domainsPath, "*.json"))
+        {
+            try
+            {
+                if (Guid.TryParse(Path.GetFileNameWithoutExtension(file), out var id)
+                    && JsonSerializer.Deserialize<FakeDomain>(File.ReadAllText(file), Json) is { } domain)
+                    domains[id] = domain;
+            }
+            catch (JsonException)
+            {
+                File.Delete(file); // torn by a crash mid-write: that guest is gone, as a crashed hypervisor's would be
+            }
+        }
+    }
+
     /// <summary>One fake guest: its power state, and the image it boots from while rescued.</summary>
-    private sealed record FakeDomain(PowerState Power, string? RescueImage = null);
+    public sealed record FakeDomain(PowerState Power, string? RescueImage = null);
 
     public string HypervisorType => "fake";
     public string HypervisorVersion => "1000";
@@ -41,7 +70,7 @@ public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
         if (domains.ContainsKey(spec.ServerId)) return;
         if (options.SpawnFailureRate > 0 && Random.Shared.NextDouble() < options.SpawnFailureRate)
             throw new HypervisorError($"Fake hypervisor failed to spawn instance {spec.ServerId} (injected failure).");
-        domains[spec.ServerId] = new FakeDomain(PowerState.Running);
+        Put(spec.ServerId, new FakeDomain(PowerState.Running));
     }
 
     public Task PowerOff(Guid serverId, CancellationToken ct) => Set(serverId, PowerState.Shutdown, ct);
@@ -57,13 +86,13 @@ public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
     {
         await Delay(ct);
         var domain = Required(spec.Instance.ServerId);
-        domains[spec.Instance.ServerId] = domain with { Power = PowerState.Running, RescueImage = spec.RescueImageId };
+        Put(spec.Instance.ServerId, domain with { Power = PowerState.Running, RescueImage = spec.RescueImageId });
     }
 
     public async Task Unrescue(Guid serverId, CancellationToken ct)
     {
         await Delay(ct);
-        domains[serverId] = Required(serverId) with { Power = PowerState.Running, RescueImage = null };
+        Put(serverId, Required(serverId) with { Power = PowerState.Running, RescueImage = null });
     }
 
     /// <summary>As Nova's fake driver: nothing is uploaded, the image keeps the record the control plane made.</summary>
@@ -77,6 +106,7 @@ public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
     {
         await Delay(ct);
         domains.TryRemove(serverId, out _);
+        if (domainsPath is not null) File.Delete(FileOf(serverId));
     }
 
     public PowerState? GetPowerState(Guid serverId) => domains.TryGetValue(serverId, out var domain) ? domain.Power : null;
@@ -95,7 +125,7 @@ public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
     private async Task Set(Guid serverId, PowerState state, CancellationToken ct)
     {
         await Delay(ct);
-        domains[serverId] = Required(serverId) with { Power = state };
+        Put(serverId, Required(serverId) with { Power = state });
     }
 
     /// <summary>From <paramref name="from"/> to <paramref name="to"/>; already there is done (a redelivery), anything else is refused.</summary>
@@ -106,8 +136,20 @@ public sealed class FakeDriver(FakeDriverOptions options) : IComputeDriver
         if (domain.Power == to) return;
         if (domain.Power != from)
             throw new HypervisorError($"Cannot {operation} instance {serverId}: it is {domain.Power.ToString().ToLowerInvariant()}.");
-        domains[serverId] = domain with { Power = to };
+        Put(serverId, domain with { Power = to });
     }
+
+    private void Put(Guid serverId, FakeDomain domain)
+    {
+        domains[serverId] = domain;
+        if (domainsPath is null) return;
+        // Written aside and renamed, so a crash leaves the old domain or the new one, never half of it.
+        var path = FileOf(serverId);
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(domain, Json));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    private string FileOf(Guid serverId) => Path.Combine(domainsPath!, serverId + ".json");
 
     private FakeDomain Required(Guid serverId) =>
         domains.TryGetValue(serverId, out var domain) ? domain : throw new HypervisorError($"Instance {serverId} could not be found on this host.");
