@@ -70,8 +70,8 @@ kill_part() {
   case $1 in
     worker) kill -9 "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null ;;
     api) kill -9 "$API_PID"; wait "$API_PID" 2>/dev/null ;;
-    postgres) kill -9 "$NOVA_PG_PID"; pkill -9 -f "postgres -D $NOVA_DATA/pg/data" ; wait "$NOVA_PG_PID" 2>/dev/null ;;
-    rabbitmq) ( rmq_env; pkill -9 -f "beam.*$RABBITMQ_NODENAME" ); wait "$NOVA_RMQ_PID" 2>/dev/null ;;
+    postgres) pkill -9 -f "postgres -D $NOVA_DATA/pg/data"; kill -9 "$NOVA_PG_PID" 2>/dev/null; wait "$NOVA_PG_PID" 2>/dev/null ;;
+    rabbitmq) pkill -9 -f "beam.smp.*-home $NOVA_DATA/rmq"; kill -9 "$NOVA_RMQ_PID" 2>/dev/null; wait "$NOVA_RMQ_PID" 2>/dev/null ;;
   esac
 }
 restart_part() {

@@ -36,6 +36,7 @@ public static class WriteModel
         opts.Schema.For<HostAggregateRecord>().UseOptimisticConcurrency(true);
         opts.Schema.For<FlavorRecord>();
         opts.Schema.For<ImageRecord>();
+        opts.Schema.For<DeletedImage>();
         opts.Schema.For<QuotaSetRecord>();
         opts.Schema.For<PendingOperation>().Index(x => x.DueAt);
         opts.Schema.For<ProcessedReport>().Index(x => x.RecordedAt);

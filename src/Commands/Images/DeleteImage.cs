@@ -22,7 +22,7 @@ public sealed class DeleteImageHandler(IDocumentStore store, Caller caller, ICon
             throw new Forbidden($"You are not authorized to delete image {command.Id}.");
         if (ImageUploads.InProgress(command.Id))
             throw new Conflict($"Image {command.Id} is being uploaded; delete it when the upload has ended.");
-        session.Delete<ImageRecord>(command.Id);
+        ImageTombstones.Bury(session, command.Id);
         await session.SaveChangesAsync(ct);
         // The record goes first: a crash between the two leaves an orphan file, never a record without data.
         new ImageStore(config).Remove(command.Id);

@@ -43,7 +43,8 @@ public sealed class RegisterImageHandler(IDocumentStore store, Caller caller, Ti
             throw new Forbidden("You are not authorized to complete publicize_image action.");
         var id = command.Id ?? Guid.NewGuid();
         await using var session = store.LightweightSession();
-        if (command.Id is not null && await session.LoadAsync<ImageRecord>(id, ct) is not null)
+        if (command.Id is not null
+            && (await session.LoadAsync<ImageRecord>(id, ct) is not null || await ImageTombstones.WasDeleted(session, id, ct)))
             throw new Conflict($"Image with identifier {id} already exists!");
         var now = clock.GetUtcNow();
         var image = new ImageRecord

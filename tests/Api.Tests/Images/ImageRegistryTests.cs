@@ -262,4 +262,20 @@ public sealed class ImageRegistryTests(ControlPlaneStack stack) : IDisposable
         Assert.All(ids, id => Assert.Contains(all, i => i!["id"]!.GetValue<string>() == id));
         Assert.All(all, i => Assert.True(i!["owner"]?.GetValue<string>() == "images11" || i["visibility"]!.GetValue<string>() == "public"));
     }
+
+    [Fact]
+    public async Task A_deleted_image_id_is_never_registered_again()
+    {
+        var client = stack.Client("admin:images-tomb");
+        var id = Guid.NewGuid().ToString();
+        await client.RegisterImage(new { id, name = "first", disk_format = "raw", container_format = "bare" });
+        Assert.Equal(HttpStatusCode.NoContent, (await client.Send(HttpMethod.Delete, $"/image/v2/images/{id}")).Status);
+
+        var (status, body) = await client.Send(HttpMethod.Post, "/image/v2/images",
+            new { id, name = "second", disk_format = "raw", container_format = "bare" });
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Contains(id, body!.ToJsonString());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.Get($"/image/v2/images/{id}")).Status);
+    }
 }

@@ -38,7 +38,7 @@ public static class ShelveImages
     /// </summary>
     public static void Delete(IDocumentSession session, IConfiguration config, Guid imageId)
     {
-        session.Delete<ImageRecord>(imageId);
+        ImageTombstones.Bury(session, imageId);
         new ImageStore(config).Remove(imageId);
     }
 }
