@@ -8,6 +8,8 @@
 #   bash scripts/chaos.sh            every scenario (worker, API, PostgreSQL, RabbitMQ; boots and deletes), 30 servers each
 #   bash scripts/chaos.sh --short    the worker and API kills only, 10 servers (what the test suite runs)
 #   NOVA_CHAOS_SERVERS=50            servers per burst
+#   NOVA_CHAOS_SCENARIOS="postgres boots,rabbitmq deletes"   a choice of scenarios (PART LOAD, comma-separated)
+#   NOVA_CHAOS_DOWN_SECONDS=120      how long the killed part stays down (default 5)
 #   NOVA_CHAOS_NO_BUILD=1            use the Release build already there
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,9 @@ source scripts/services.sh
 
 SHORT=0; [ "${1:-}" = --short ] && SHORT=1
 N=${NOVA_CHAOS_SERVERS:-$([ $SHORT = 1 ] && echo 10 || echo 30)}
-if [ $SHORT = 1 ]; then
+if [ -n "${NOVA_CHAOS_SCENARIOS:-}" ]; then
+  IFS=, read -ra SCENARIOS <<<"$NOVA_CHAOS_SCENARIOS"
+elif [ $SHORT = 1 ]; then
   SCENARIOS=("worker boots" "api boots" "worker deletes")
 else
   SCENARIOS=("worker boots" "api boots" "postgres boots" "rabbitmq boots" "worker deletes" "api deletes" "postgres deletes" "rabbitmq deletes")
