@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole control plane on this machine: PostgreSQL and RabbitMQ (installed from apt
 # when missing, data in .data/run, kept across runs), the API with its projection daemon,
-# relay, scheduler and conductor, and the fake compute host(s). Ctrl-C or SIGTERM stops it all.
+# relay, scheduler and conductor, and the fake compute host(s). The API and the compute worker are supervised
+# (services.sh's supervise): one that dies is logged and restarted with backoff while the others keep serving.
+# Only Ctrl-C or SIGTERM to this script stops it all.
 #
 #   NOVA_FAKE_HOSTS=3                                  three fake hosts (fake-1 … fake-3)
 #   NOVA_FAKE_CAPACITY=vcpus=4,memory_mb=8192,disk_gb=200   size of each fake host
@@ -53,7 +55,11 @@ $PGBIN/psql -h 127.0.0.1 -p "$NOVA_PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_d
   || $PGBIN/psql -h 127.0.0.1 -p "$NOVA_PG_PORT" -U postgres -qc "CREATE DATABASE nova"
 
 echo "building…"
-dotnet build Nova.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
+if ! build_output=$(dotnet build Nova.sln -c Release -nologo -clp:ErrorsOnly 2>&1); then
+  echo "$build_output" >&2
+  echo "the build failed; nothing was started beyond PostgreSQL and RabbitMQ" >&2
+  exit 1
+fi
 nova_connection_strings
 export Nova__Api__Url=${NOVA_API_URL:-http://127.0.0.1:8774}
 export Nova__Grpc__Url=${NOVA_GRPC_URL:-http://127.0.0.1:8779}
@@ -89,11 +95,19 @@ else
 fi
 
 # Each process runs from its own folder, where its appsettings.json is.
-(cd src/Api/bin/Release/net10.0 && exec dotnet Nova.Api.dll) >"$NOVA_DATA/logs/api.log" 2>&1 &
+: >"$NOVA_DATA/logs/api.log"; : >"$NOVA_DATA/logs/compute.log"
+supervise api "$NOVA_DATA/logs/api.log" bash -c 'cd src/Api/bin/Release/net10.0 && exec dotnet Nova.Api.dll' &
 PIDS+=($!)
-(cd src/ComputeWorker/bin/Release/net10.0 && exec dotnet Nova.ComputeWorker.dll) >"$NOVA_DATA/logs/compute.log" 2>&1 &
+supervise compute "$NOVA_DATA/logs/compute.log" bash -c 'cd src/ComputeWorker/bin/Release/net10.0 && exec dotnet Nova.ComputeWorker.dll' &
 PIDS+=($!)
-for _ in $(seq 1 100); do curl -sf "$Nova__Api__Url/" >/dev/null && break; sleep 0.2; done
+# Up means answering from the database with the projection daemon running (/healthz 200), not just listening.
+up=
+for _ in $(seq 1 300); do curl -sf -o /dev/null "$Nova__Api__Url/healthz" && { up=1; break; }; sleep 0.2; done
+if [ -z "$up" ]; then
+  echo "the API does not answer $Nova__Api__Url/healthz after 60 s; last lines of $NOVA_DATA/logs/api.log:" >&2
+  tail -n 20 "$NOVA_DATA/logs/api.log" >&2
+  exit 1
+fi
 if [ "$NOVA_COMPUTE_DRIVER" = libvirt ]; then hosts="libvirt host $(hostname)"; else hosts="$Nova__Compute__FakeHosts fake host(s)"; fi
 echo "control plane up at $Nova__Api__Url/v2.1 ($hosts); logs in $NOVA_DATA/logs"
 echo "gRPC (h2c) at $Nova__Grpc__Url: see docs/grpc.md"
@@ -103,6 +117,5 @@ if [ "$NOVA_AUTH" = keystone ]; then
 else
   echo "try: openstack --os-auth-type admin_token --os-token admin:admin --os-endpoint $Nova__Api__Url/v2.1 server list"
 fi
-wait -n "${PIDS[@]}" || true
-echo "a control-plane process exited; see $NOVA_DATA/logs" >&2
-exit 1
+# The supervisors only return when told to stop; wait is interrupted by Ctrl-C / TERM, which run cleanup.
+wait

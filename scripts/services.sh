@@ -111,3 +111,32 @@ stop_libvirt() {
   kill "$NOVA_LIBVIRT_PID" 2>/dev/null; wait "$NOVA_LIBVIRT_PID" 2>/dev/null
   NOVA_LIBVIRT_PID=; NOVA_LIBVIRT_STARTED=
 }
+
+# supervise NAME LOG COMMAND…: runs COMMAND as a service manager would. When it exits (crash, kill -9, OOM) its
+# death and restart are logged and it is started again after 1 s, 2 s, 4 s … at most 30 s; the delay starts over
+# once a run has lasted NOVA_RESTART_RESET_SECONDS (default 60), so a process that crashes once a day is back at
+# once and one that crashes at start-up does not spin. Output goes to LOG, appended across restarts.
+# Run it in the background; TERM stops the command and the supervision (cleanup in run.sh sends it).
+supervise() {
+  local name=$1 log=$2; shift 2
+  local delay=1 child= started status reset=${NOVA_RESTART_RESET_SECONDS:-60}
+  trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; [ -n "$child" ] && wait "$child" 2>/dev/null; exit 0' TERM
+  say() { echo "[$(date +%T)] $name: $*" | tee -a "$log" >&2; }
+  while :; do
+    started=$SECONDS
+    "$@" >>"$log" 2>&1 &
+    child=$!
+    status=0; wait "$child" || status=$?
+    child=
+    if [ $((SECONDS - started)) -ge "$reset" ]; then delay=1; fi
+    if [ "$status" -gt 128 ]; then
+      say "exited on signal $(kill -l $((status - 128)) 2>/dev/null || echo $((status - 128))) after $((SECONDS - started)) s; restarting in $delay s"
+    else
+      say "exited with status $status after $((SECONDS - started)) s; restarting in $delay s"
+    fi
+    # sleep in the background so TERM interrupts the wait at once
+    sleep "$delay" & child=$!; wait "$child" || true; child=
+    say "restarting"
+    delay=$((delay * 2 > 30 ? 30 : delay * 2))
+  done
+}

@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Marten;
+using Marten.Schema;
 using Nova.Domain.Hosts;
 using Nova.Domain.Quotas;
 using Nova.Domain.ServerGroups;
@@ -33,8 +34,9 @@ public static class WriteModel
         opts.Projections.Add(new ServerGroupAggregation(), ProjectionLifecycle.Inline);
 
         opts.Schema.For<ComputeService>();
-        opts.Schema.For<HostAggregateRecord>().UseOptimisticConcurrency(true);
-        opts.Schema.For<FlavorRecord>();
+        opts.Schema.For<HostAggregateRecord>().UseOptimisticConcurrency(true)
+            .UniqueIndex(UniqueIndexType.Computed, UniqueNames.HostAggregateName, a => a.Name);
+        opts.Schema.For<FlavorRecord>().UniqueIndex(UniqueIndexType.Computed, UniqueNames.FlavorName, f => f.Name);
         opts.Schema.For<ImageRecord>();
         opts.Schema.For<DeletedImage>();
         opts.Schema.For<QuotaSetRecord>();

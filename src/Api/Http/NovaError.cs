@@ -67,8 +67,33 @@ public sealed class NovaError(int status, string message) : Exception(message)
         ServerConflict c => (409, c.Message),
         ConcurrentUpdate c => (409, c.Message),
         Conflict c => (409, c.Message),
+        _ when IsDatabaseUnavailable(e) => (503, DatabaseUnavailableMessage),
         _ => null,
     };
+
+    public const string DatabaseUnavailableMessage = "The database is unavailable; the request was not carried out. Retry later.";
+
+    /// <summary>
+    /// PostgreSQL is away or cannot take work: no connection (refused, reset, pool timeout), shutting down or starting
+    /// (57P0x), connection errors (08xxx) or out of resources, such as a full disk (53xxx). Npgsql's exception may
+    /// arrive wrapped by Marten, hence the walk down the inner exceptions. Constraint violations, serialisation
+    /// failures and bad SQL are not outages and stay what they are.
+    /// </summary>
+    private static bool IsDatabaseUnavailable(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case Npgsql.PostgresException pg:
+                    return pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
+                        || pg.SqlState.StartsWith("53", StringComparison.Ordinal);
+                case Npgsql.NpgsqlException npgsql when npgsql.IsTransient:
+                    return true;
+            }
+        }
+        return false;
+    }
 
     public const string UnexpectedMessage = "Unexpected API Error. Please report this at the project's issue tracker and attach the request id.";
 
@@ -121,6 +146,7 @@ public sealed class NovaErrorMiddleware(RequestDelegate next, ILogger<NovaErrorM
                 ? (499, "client closed request")
                 : (500, NovaError.UnexpectedMessage));
             if (status == 500) log.LogError(e, "Unexpected error for {Method} {Path}", http.Request.Method, http.Request.Path);
+            else if (status == 503) log.LogWarning("{Method} {Path} answered 503: {Reason}", http.Request.Method, http.Request.Path, e.GetBaseException().Message);
             await Write(http, status, message);
         }
     }

@@ -1,6 +1,7 @@
 using Marten;
 using Mediator;
 using Nova.Commands.Requests;
+using Nova.Store;
 using Nova.Store.Flavors;
 
 namespace Nova.Commands.Flavors;
@@ -29,10 +30,6 @@ public sealed class CreateFlavorHandler(IDocumentStore store, Caller caller, Tim
         caller.Authorize("os_compute_api:os-flavor-manage:create");
         var id = command.Id is null or "auto" or "" ? Guid.NewGuid().ToString() : command.Id;
         await using var session = store.LightweightSession();
-        if (await session.LoadAsync<FlavorRecord>(id, ct) is not null)
-            throw new Conflict($"Flavor with ID {id} already exists.");
-        if (await session.Query<FlavorRecord>().AnyAsync(f => f.Name == command.Name, ct))
-            throw new Conflict($"Flavor with name {command.Name} already exists.");
         var flavor = new FlavorRecord
         {
             Id = id, Name = command.Name, RamMb = command.RamMb, Vcpus = command.Vcpus, DiskGb = command.DiskGb,
@@ -40,7 +37,17 @@ public sealed class CreateFlavorHandler(IDocumentStore store, Caller caller, Tim
             IsPublic = command.IsPublic, Description = command.Description, CreatedAt = clock.GetUtcNow(),
         };
         session.Insert(flavor);
-        await session.SaveChangesAsync(ct);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        // The id and the name are unique keys: of two concurrent creates, the database refuses the second.
+        catch (Exception e) when (UniqueNames.Duplicate(e))
+        {
+            throw new Conflict(UniqueNames.Refused(e, UniqueNames.FlavorName)
+                ? $"Flavor with name {command.Name} already exists."
+                : $"Flavor with ID {id} already exists.");
+        }
         return flavor;
     }
 }

@@ -26,7 +26,7 @@ public sealed class CreateHostAggregateHandler(EventSessions sessions, Caller ca
             var record = new HostAggregateRecord { Uuid = Guid.NewGuid(), Name = command.Name, CreatedAt = now };
             if (command.AvailabilityZone is { } zone) record.Metadata[HostAggregate.ZoneKey] = zone;
             session.Insert(record);
-            await session.SaveChangesAsync(ct);
+            await HostAggregateChanges.Save(session, record.Name, ct);
             return record;
         });
     }

@@ -2,6 +2,7 @@ using Marten;
 using Nova.Commands.Requests;
 using Nova.Domain.HostAggregates;
 using Nova.Domain.Hosts;
+using Nova.Store;
 using Nova.Store.Hosts;
 
 namespace Nova.Commands.HostAggregates;
@@ -48,9 +49,25 @@ public static class HostAggregateChanges
             }
             record.Apply(change.Aggregate, clock.GetUtcNow());
             session.Update(record);
-            await session.SaveChangesAsync(ct);
+            await Save(session, record.Name, ct);
             return record;
         });
+
+    /// <summary>
+    /// Commits an aggregate's insert or rename. The decider's name check read a snapshot; the unique index is the
+    /// guarantee when another create or rename to the same name commits in between (Nova's 409, never a duplicate).
+    /// </summary>
+    internal static async Task Save(IDocumentSession session, string name, CancellationToken ct)
+    {
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (UniqueNames.Refused(e, UniqueNames.HostAggregateName))
+        {
+            throw new HostAggregateConflict($"Aggregate {name} already exists.");
+        }
+    }
 
     internal static HostAggregateNotFound NotFound(int id) => new($"Aggregate {id} could not be found.");
 }

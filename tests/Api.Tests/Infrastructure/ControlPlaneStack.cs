@@ -15,7 +15,7 @@ namespace Nova.Api.Tests.Infrastructure;
 public sealed record StackOptions(
     int Hosts = 1, int Vcpus = 64, int MemoryMb = 131072, int DiskGb = 4096,
     double SpawnFailureRate = 0, int DelayMs = 0, int ReportIntervalSeconds = 10, int PowerSyncIntervalSeconds = 60,
-    IReadOnlyDictionary<string, string?>? Settings = null);
+    IReadOnlyDictionary<string, string?>? Settings = null, string? Postgres = null);
 
 /// <summary>
 /// A whole control plane on real PostgreSQL and RabbitMQ: the API process (daemon, relay,
@@ -53,7 +53,8 @@ public sealed class ControlPlaneStack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (postgres, rabbitHost, rabbitPort) = await TestServices.Get();
+        var (sharedPostgres, rabbitHost, rabbitPort) = await TestServices.Get();
+        var postgres = options.Postgres ?? sharedPostgres;
         adminConnection = new NpgsqlConnectionStringBuilder(postgres) { Database = "postgres" }.ConnectionString;
         await using (var conn = new NpgsqlConnection(adminConnection))
         {

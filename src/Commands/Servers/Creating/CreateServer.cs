@@ -73,21 +73,22 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
             if (command.AvailabilityZone is { } zone
                 && !await query.Query<ComputeHost>().AnyAsync(h => h.AvailabilityZone == zone, ct))
                 throw new InvalidRequest($"The requested availability zone is not available: {zone}");
-
-            // A client retrying with its own X-OpenStack-Request-ID gets the servers of its first attempt.
-            var retried = new List<ServerWrite>();
-            for (var i = 1; i <= command.MaxCount && await query.Events.FetchStreamStateAsync(ServerId(i), ct) is not null; i++)
-                retried.Add(new ServerWrite(ServerId(i), 1));
-            if (retried.Count > 0) return new CreatedServers(retried, ReservationId());
         }
-        if (image.Status != "active") throw new InvalidRequest($"Image {image.Id} is not active.");
-        if (image.MinRamMb > flavor.RamMb) throw new InvalidRequest("Flavor's memory is too small for requested image.");
-        if (image.MinDiskGb > flavor.DiskGb && flavor.DiskGb > 0) throw new InvalidRequest("Flavor's disk is too small for requested image.");
 
         var now = clock.GetUtcNow();
         var spec = flavor.ToSpec();
         return await sessions.WithRetry(async session =>
         {
+            // A client retrying with its own X-OpenStack-Request-ID gets the servers of its first attempt. Checked on
+            // every attempt: a concurrent retry that lost the race to start the streams comes back here and finds them.
+            var retried = new List<ServerWrite>();
+            for (var i = 1; i <= command.MaxCount && await session.Events.FetchStreamStateAsync(ServerId(i), ct) is not null; i++)
+                retried.Add(new ServerWrite(ServerId(i), 1));
+            if (retried.Count > 0) return new CreatedServers(retried, ReservationId());
+            if (image.Status != "active") throw new InvalidRequest($"Image {image.Id} is not active.");
+            if (image.MinRamMb > flavor.RamMb) throw new InvalidRequest("Flavor's memory is too small for requested image.");
+            if (image.MinDiskGb > flavor.DiskGb && flavor.DiskGb > 0) throw new InvalidRequest("Flavor's disk is too small for requested image.");
+
             var count = await ProjectQuotas.Reserve(session, quotas, caller.ProjectId, new ServerUsage(spec.Vcpus, spec.RamMb),
                 command.MinCount, command.MaxCount, n => Enumerable.Range(1, n).Select(ServerId).ToList(), ct);
             if (command.GroupId is { } group)
