@@ -65,6 +65,8 @@ export Nova__Api__Url=${NOVA_API_URL:-http://127.0.0.1:8774}
 export Nova__Grpc__Url=${NOVA_GRPC_URL:-http://127.0.0.1:8779}
 export Nova__Images__Default=${NOVA_DEFAULT_IMAGE:-cirros-0.6.2-x86_64-disk}
 export Nova__Compute__FakeHosts=${NOVA_FAKE_HOSTS:-1}
+# Each host's journal of finished operations (and the fake driver's guests), kept across restarts.
+export Nova__Compute__StatePath=${NOVA_COMPUTE_STATE:-$NOVA_DATA/compute}
 export Nova__Compute__Driver=$NOVA_COMPUTE_DRIVER
 if [ "$NOVA_AUTH" = keystone ]; then
   # The API validates tokens and the compute hosts fetch images as the `nova` service user.
