@@ -50,7 +50,8 @@ public sealed class NovaError(int status, string message) : Exception(message)
     {
         NovaError n => (n.Status, n.Message),
         InvalidRequest r => (400, r.Message),
-        BadHttpRequestException b => (b.StatusCode == 413 ? 413 : 400, "Malformed request body"),
+        BadHttpRequestException { StatusCode: 413 } => (413, RequestBodyLimitMiddleware.TooLarge),
+        BadHttpRequestException => (400, "Malformed request body"),
         JsonException => (400, "Malformed request body"),
         ServerNotFound n => (404, n.Message),
         HostNotFound n => (404, n.Message),

@@ -35,6 +35,9 @@ public sealed class UploadImageDataHandler(IDocumentStore store, Caller caller, 
     private const int BufferSize = 1 << 20;
     private const long DefaultMaxSize = 1L << 40; // Glance's image_size_cap: 1 TiB
 
+    /// <summary>The store's cap on one image (<c>Nova:Images:MaxSizeBytes</c>).</summary>
+    public static long MaxSize(IConfiguration config) => config.GetValue<long?>("Nova:Images:MaxSizeBytes") ?? DefaultMaxSize;
+
     public async ValueTask<ImageRecord> Handle(UploadImageData command, CancellationToken ct)
     {
         string? declaredMd5 = null;
@@ -113,7 +116,7 @@ public sealed class UploadImageDataHandler(IDocumentStore store, Caller caller, 
 
     private async Task<(long Size, string Md5, string Sha256)> Receive(Stream data, string partial, CancellationToken ct)
     {
-        var cap = config.GetValue<long?>("Nova:Images:MaxSizeBytes") ?? DefaultMaxSize;
+        var cap = MaxSize(config);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var digests = new ImageDigests();
         try
