@@ -64,6 +64,7 @@ public sealed class NovaError(int status, string message) : Exception(message)
         ServerGroupNotFound n => (404, n.Message),
         NotFound n => (404, n.Message),
         ImageTooLarge t => (413, t.Message),
+        ImageQuotaExceeded q => (413, q.Message),
         Forbidden f => (403, f.Message),
         ServerConflict c => (409, c.Message),
         ConcurrentUpdate c => (409, c.Message),
