@@ -25,7 +25,7 @@ public sealed class HostileInputTests(ControlPlaneStack stack)
         { Member, "POST", "/v2.1/servers", Boot.Replace("\"networks\"", "\"metadata\": {\"k\\u0000\": \"v\"}, \"networks\""), 400 },
         { Member, "POST", "/v2.1/servers", Boot.Replace("NAME", new string('n', 120_000)), 413 },
         { Member, "GET", "/v2.1/servers?name=%00", "", 400 },
-        { Member, "GET", "/v2.1/flavors?marker=a%00b", "", 400 },
+        { Member, "GET", "/v2.1/servers/detail?flavor=a%00b", "", 400 },
         { Member, "GET", "/v2.1/servers/detail?name=(%3F<n>x)", "", 400 },
         { Member, "GET", "/v2.1/servers/detail?name=%5B%5B:alpha:%5D", "", 400 },
         { Member, "GET", "/v2.1/servers/detail?name=" + new string('x', 2000), "", 400 },
