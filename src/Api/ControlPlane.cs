@@ -76,6 +76,8 @@ public static class ControlPlane
         app.UseMiddleware<RequestIdentityMiddleware>();
         app.UseMiddleware<MicroversionMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseMiddleware<RequestTextMiddleware>();
         app.UseMiddleware<RoutePolicyMiddleware>();
         app.MapVersions();
         app.MapHealth();

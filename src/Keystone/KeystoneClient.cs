@@ -62,7 +62,13 @@ public sealed class KeystoneClient(HttpClient http, KeystoneSettings settings)
             case HttpStatusCode.Unauthorized: throw new ServiceTokenRejected();
             default: throw new KeystoneUnavailable($"Keystone answered HTTP {(int)response.StatusCode} to a token validation");
         }
-        return await Parse(response, ct);
+        // A 200 whose body is not the token Keystone documents (a proxy's page, a field missing or of another type)
+        // identifies nobody: the token is refused (401), never an error of ours.
+        try { return await Parse(response, ct); }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private async Task<HttpResponseMessage> Send(Func<HttpRequestMessage> request, CancellationToken ct)
@@ -87,16 +93,18 @@ public sealed class KeystoneClient(HttpClient http, KeystoneSettings settings)
         var token = json.RootElement.GetProperty("token");
         var user = token.GetProperty("user");
         var expires = DateTimeOffset.Parse(token.GetProperty("expires_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        var roles = token.TryGetProperty("roles", out var r) ? r.EnumerateArray().Select(x => x.GetProperty("name").GetString()!).ToList() : [];
+        var roles = token.TryGetProperty("roles", out var r) ? r.EnumerateArray().Select(x => x.GetProperty("name").GetString() ?? "").ToList() : [];
         string projectId = "", projectName = "", projectDomain = "";
         if (token.TryGetProperty("project", out var project))
         {
-            projectId = project.GetProperty("id").GetString()!;
-            projectName = project.GetProperty("name").GetString()!;
-            projectDomain = project.GetProperty("domain").GetProperty("id").GetString()!;
+            projectId = project.GetProperty("id").GetString() ?? "";
+            projectName = project.GetProperty("name").GetString() ?? "";
+            projectDomain = project.GetProperty("domain").GetProperty("id").GetString() ?? "";
         }
-        return new TokenIdentity(user.GetProperty("id").GetString()!, user.GetProperty("name").GetString()!,
-            user.GetProperty("domain").GetProperty("id").GetString()!, projectId, projectName, projectDomain, roles, expires);
+        var userId = user.GetProperty("id").GetString();
+        if (string.IsNullOrEmpty(userId)) throw new FormatException("a token without a user id");
+        return new TokenIdentity(userId, user.GetProperty("name").GetString() ?? "",
+            user.GetProperty("domain").GetProperty("id").GetString() ?? "", projectId, projectName, projectDomain, roles, expires);
     }
 }
 

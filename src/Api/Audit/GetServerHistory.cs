@@ -27,7 +27,10 @@ public sealed class GetServerHistoryHandler(IQuerySession session, Caller caller
         var page = await session.Events.QueryAllRawEvents()
             .Where(e => e.StreamId == query.ServerId && e.Version > query.AfterVersion)
             .OrderBy(e => e.Version).Take(query.Limit).ToListAsync(ct);
-        return page.Select(HistoryEntry.From).ToList();
+        var details = caller.Allows(HistoryRedaction.DetailsPolicy);
+        return page.Select(HistoryEntry.From)
+            .Select(e => details ? e : e with { Data = HistoryRedaction.WithoutHostsAndFaultDetails(e.Data) ?? new System.Text.Json.Nodes.JsonObject() })
+            .ToList();
     }
 }
 

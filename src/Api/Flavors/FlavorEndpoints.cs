@@ -43,7 +43,7 @@ public static class FlavorEndpoints
     {
         var q = http.Request.Query;
         var limit = q.Limit();
-        var page = await mediator.Send(new ListFlavors(caller.Allows("os_compute_api:os-flavor-access"),
+        var page = await mediator.Send(new ListFlavors(caller.SeesPrivateFlavors(),
             // Nova ignores a minRam/minDisk it cannot read.
             MinRamMb: int.TryParse(q.Text("minRam"), out var ram) ? ram : null,
             MinDiskGb: int.TryParse(q.Text("minDisk"), out var disk) ? disk : null,

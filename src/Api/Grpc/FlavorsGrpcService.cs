@@ -1,3 +1,4 @@
+using Nova.Commands.Flavors;
 using Grpc.Core;
 using Nova.Api.Flavors;
 using Nova.Api.Http;
@@ -14,7 +15,7 @@ public sealed class FlavorsGrpcService(IMediator mediator, Caller caller) : Comp
     public override async Task<ListFlavorsResponse> ListFlavors(ListFlavorsRequest request, ServerCallContext context)
     {
         var limit = request.Limit == 0 ? (int?)null : request.Limit;
-        var flavors = await mediator.Send(new ListFlavors(caller.Allows("os_compute_api:os-flavor-access"),
+        var flavors = await mediator.Send(new ListFlavors(caller.SeesPrivateFlavors(),
             MinRamMb: request.MinRamMb == 0 ? null : request.MinRamMb,
             MinDiskGb: request.MinDiskGb == 0 ? null : request.MinDiskGb,
             Marker: request.Marker.Length == 0 ? null : request.Marker,

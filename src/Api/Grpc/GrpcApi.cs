@@ -20,7 +20,11 @@ public static class GrpcApi
     {
         services.AddSingleton(new GrpcPort(new Uri(config["Nova:Grpc:Url"] ?? DefaultUrl).Port));
         services.AddSingleton<EventHighWaterMark>();
-        services.AddGrpc(options => options.Interceptors.Add<NovaStatusInterceptor>());
+        services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<NovaStatusInterceptor>();
+            options.Interceptors.Add<StorableTextInterceptor>();
+        });
         services.AddGrpcReflection();
     }
 

@@ -50,7 +50,8 @@ public sealed class NovaError(int status, string message) : Exception(message)
     {
         NovaError n => (n.Status, n.Message),
         InvalidRequest r => (400, r.Message),
-        BadHttpRequestException b => (b.StatusCode == 413 ? 413 : 400, "Malformed request body"),
+        BadHttpRequestException { StatusCode: 413 } => (413, RequestBodyLimitMiddleware.TooLarge),
+        BadHttpRequestException => (400, "Malformed request body"),
         JsonException => (400, "Malformed request body"),
         ServerNotFound n => (404, n.Message),
         HostNotFound n => (404, n.Message),
@@ -63,6 +64,7 @@ public sealed class NovaError(int status, string message) : Exception(message)
         ServerGroupNotFound n => (404, n.Message),
         NotFound n => (404, n.Message),
         ImageTooLarge t => (413, t.Message),
+        ImageQuotaExceeded q => (413, q.Message),
         Forbidden f => (403, f.Message),
         ServerConflict c => (409, c.Message),
         ConcurrentUpdate c => (409, c.Message),

@@ -7,19 +7,26 @@ namespace Nova.Api.Http;
 /// <summary>Reads request bodies strictly, with Nova's wording for what is wrong.</summary>
 public static class NovaJson
 {
+    /// <summary>
+    /// The one reader of request bodies: a JSON object, no duplicate keys (which one would win is the reader's
+    /// choice, not the client's), nested at most 32 deep, and no string PostgreSQL cannot store (<see cref="StorableText"/>).
+    /// </summary>
     public static async Task<JsonObject> ReadObject(HttpRequest request)
     {
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+            node = await JsonNode.ParseAsync(request.Body, documentOptions: Strict);
         }
         catch (JsonException)
         {
             throw NovaError.BadRequest("Malformed request body");
         }
+        StorableText.RequireIn(node);
         return node as JsonObject ?? throw NovaError.BadRequest("Malformed request body");
     }
+
+    private static readonly JsonDocumentOptions Strict = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     public static JsonObject RequireObject(JsonObject body, string key) =>
         body[key] switch
@@ -60,8 +67,9 @@ public static class NovaJson
         if (node is null) return null;
         if (node is JsonValue v)
         {
-            if (v.GetValueKind() == JsonValueKind.Number) return v.GetValue<double>();
-            if (v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s)) return s;
+            // Out of double's range (1e999) or not a number at all (the string "NaN", "Infinity"): refused, never stored.
+            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && double.IsFinite(d)) return d;
+            if (v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && double.IsFinite(s)) return s;
         }
         throw NovaError.BadRequest($"Invalid input for field/attribute {key}. Value: {node.ToJsonString()}. is not of type 'number'");
     }

@@ -66,7 +66,8 @@ public static class GlanceImageEndpoints
             await m.Send(new DeleteImage(ParseId(id)));
             return Results.NoContent();
         });
-        v2.MapPut("/images/{id}/file", Upload);
+        // Image data is bounded by the store's cap, not Nova's body limit.
+        v2.MapPut("/images/{id}/file", Upload).WithMetadata(new BodySizeLimit(UploadImageDataHandler.MaxSize(app.ServiceProvider.GetRequiredService<IConfiguration>())));
         v2.MapGet("/images/{id}/file", Download);
     }
 
@@ -139,8 +140,6 @@ public static class GlanceImageEndpoints
         var imageId = ParseId(id);
         if (!string.Equals(http.Request.ContentType?.Split(';')[0].Trim(), "application/octet-stream", StringComparison.OrdinalIgnoreCase))
             throw new NovaError(415, $"Content-Type {http.Request.ContentType} is not supported: upload image data as application/octet-stream.");
-        // Images are far bigger than Kestrel's 30 MB default; the store's own cap applies while streaming.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
         var declared = http.Request.Headers["Content-MD5"].ToString() is { Length: > 0 } contentMd5
             ? contentMd5
             : http.Request.Headers["x-image-meta-checksum"].ToString();

@@ -25,7 +25,7 @@ public static class InstanceActionEndpoints
                          ?? throw NovaError.NotFound($"Action {requestId} on instance {id} could not be found.");
             var body = Action(http, log.Id, action);
             var version = MicroversionMiddleware.Of(http);
-            var details = caller.Allows("os_compute_api:os-instance-actions:events:details");
+            var details = caller.Allows(Audit.HistoryRedaction.DetailsPolicy);
             body["events"] = action.Events.Select(e =>
             {
                 var ev = new Dictionary<string, object?>

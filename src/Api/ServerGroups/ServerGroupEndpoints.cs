@@ -26,7 +26,8 @@ public static class ServerGroupEndpoints
             if (MicroversionMiddleware.Of(http).AtLeast(64))
                 policy = NovaJson.RequireString(body, "policy");
             else
-                policy = body["policies"] is System.Text.Json.Nodes.JsonArray { Count: 1 } policies && policies[0] is { } p
+                policy = body["policies"] is System.Text.Json.Nodes.JsonArray { Count: 1 } policies
+                         && policies[0] is System.Text.Json.Nodes.JsonValue p && p.GetValueKind() == System.Text.Json.JsonValueKind.String
                     ? p.GetValue<string>()
                     : throw NovaError.BadRequest("Invalid input for field/attribute policies. Value: exactly one policy is required.");
             var group = await m.Send(new CreateServerGroup(name, policy));

@@ -18,7 +18,12 @@ public sealed record CreateFlavor(
         if (Vcpus < 1) yield return "Invalid input for field/attribute vcpus. Value: must be at least 1.";
         if (DiskGb < 0) yield return "Invalid input for field/attribute disk. Value: must be at least 0.";
         if (EphemeralGb < 0 || SwapMb < 0) yield return "Invalid input for field/attribute ephemeral or swap.";
-        if (RxtxFactor <= 0) yield return "Invalid input for field/attribute rxtx_factor.";
+        // Nova's schema caps rxtx_factor at the database's float; the description at 65535.
+        if (RxtxFactor is <= 0 or > 3.40282e38) yield return "Invalid input for field/attribute rxtx_factor.";
+        if (Description is { Length: > 65535 }) yield return "Invalid input for field/attribute description. Value: longer than 65535 characters.";
+        // A boot claims disk + ephemeral as one number: their sum must fit it, as each part does.
+        if ((long)DiskGb + EphemeralGb > int.MaxValue)
+            yield return $"Invalid input for field/attribute disk. Value: disk + OS-FLV-EXT-DATA:ephemeral exceeds {int.MaxValue}.";
         if (Id is { Length: > 255 }) yield return "Invalid input for field/attribute id.";
     }
 }

@@ -33,7 +33,7 @@ public sealed record RegisterImage(
     }
 }
 
-public sealed class RegisterImageHandler(IDocumentStore store, Caller caller, TimeProvider clock)
+public sealed class RegisterImageHandler(IDocumentStore store, Caller caller, TimeProvider clock, Microsoft.Extensions.Configuration.IConfiguration config)
     : ICommandHandler<RegisterImage, ImageRecord>
 {
     public async ValueTask<ImageRecord> Handle(RegisterImage command, CancellationToken ct)
@@ -46,6 +46,7 @@ public sealed class RegisterImageHandler(IDocumentStore store, Caller caller, Ti
         if (command.Id is not null
             && (await session.LoadAsync<ImageRecord>(id, ct) is not null || await ImageTombstones.WasDeleted(session, id, ct)))
             throw new Conflict($"Image with identifier {id} already exists!");
+        await ImageQuota.From(config).RequireRoomForImage(session, caller.ProjectId, ct);
         var now = clock.GetUtcNow();
         var image = new ImageRecord
         {

@@ -35,6 +35,9 @@ public sealed class UploadImageDataHandler(IDocumentStore store, Caller caller, 
     private const int BufferSize = 1 << 20;
     private const long DefaultMaxSize = 1L << 40; // Glance's image_size_cap: 1 TiB
 
+    /// <summary>The store's cap on one image (<c>Nova:Images:MaxSizeBytes</c>).</summary>
+    public static long MaxSize(IConfiguration config) => config.GetValue<long?>("Nova:Images:MaxSizeBytes") ?? DefaultMaxSize;
+
     public async ValueTask<ImageRecord> Handle(UploadImageData command, CancellationToken ct)
     {
         string? declaredMd5 = null;
@@ -51,7 +54,9 @@ public sealed class UploadImageDataHandler(IDocumentStore store, Caller caller, 
         var placed = false;
         try
         {
-            var (size, md5, sha256) = await Receive(command.Data, partial, ct);
+            // The project's image storage quota bounds this upload as the store's cap does.
+            var quotaLeft = await ImageQuota.From(config).BytesLeft(session, image.OwnerProjectId ?? caller.ProjectId, ct);
+            var (size, md5, sha256) = await Receive(command.Data, partial, quotaLeft, ct);
             if (declaredMd5 is not null && declaredMd5 != md5)
                 throw new InvalidRequest($"Checksum verification failed: declared md5 {declaredMd5}, received data has {md5}.");
             if (image.ExpectedHashValue is { } expected && expected != sha256)
@@ -111,9 +116,9 @@ public sealed class UploadImageDataHandler(IDocumentStore store, Caller caller, 
         }
     }
 
-    private async Task<(long Size, string Md5, string Sha256)> Receive(Stream data, string partial, CancellationToken ct)
+    private async Task<(long Size, string Md5, string Sha256)> Receive(Stream data, string partial, long quotaLeft, CancellationToken ct)
     {
-        var cap = config.GetValue<long?>("Nova:Images:MaxSizeBytes") ?? DefaultMaxSize;
+        var cap = MaxSize(config);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var digests = new ImageDigests();
         try
@@ -126,6 +131,7 @@ public sealed class UploadImageDataHandler(IDocumentStore store, Caller caller, 
                 {
                     size += read;
                     if (size > cap) throw new ImageTooLarge($"Image exceeds the storage quota: the limit is {cap} bytes.");
+                    if (size > quotaLeft) throw new ImageQuotaExceeded($"Request Entity Too Large: the project's image storage quota leaves {quotaLeft} bytes.");
                     digests.Append(buffer.AsSpan(0, read));
                     await file.WriteAsync(buffer.AsMemory(0, read), ct);
                 }

@@ -1,6 +1,7 @@
 using Marten;
 using Mediator;
 using Nova.Commands.Quotas;
+using Nova.Commands.Flavors;
 using Nova.Commands.Requests;
 using Nova.Commands.ServerGroups;
 using Nova.Store.Quotas;
@@ -64,8 +65,10 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
         ImageRecord image;
         await using (var query = store.QuerySession())
         {
-            flavor = await query.LoadAsync<FlavorRecord>(command.FlavorRef, ct)
-                     ?? throw new InvalidRequest($"Flavor {command.FlavorRef} could not be found.");
+            // A private flavor the caller may not see does not exist for it (Nova's FlavorNotFound as a 400).
+            flavor = await query.LoadAsync<FlavorRecord>(command.FlavorRef, ct) is { } found && caller.Sees(found)
+                ? found
+                : throw new InvalidRequest($"Flavor {command.FlavorRef} could not be found.");
             image = (Guid.TryParse(command.ImageRef, out var imageId) ? await query.LoadAsync<ImageRecord>(imageId, ct) : null)
                     ?? throw new InvalidRequest($"Image {command.ImageRef} could not be found.");
             // Another project's private image does not exist for this caller.
