@@ -7,6 +7,8 @@
 #
 #   NOVA_FAKE_HOSTS=3                                  three fake hosts (fake-1 … fake-3)
 #   NOVA_FAKE_CAPACITY=vcpus=4,memory_mb=8192,disk_gb=200   size of each fake host
+#   NOVA_COMPUTE_STATE=/var/lib/nova-es/compute          where each host keeps its operation journal (and the fake
+#                                                      driver its guests); default $NOVA_DATA/compute
 #   NOVA_API_URL=http://127.0.0.1:8774                 where the API listens
 #   NOVA_GRPC_URL=http://127.0.0.1:8779                where the gRPC API listens (HTTP/2 cleartext)
 #   NOVA_COMPUTE_DRIVER=libvirt                        one real host (this machine) running QEMU guests through
