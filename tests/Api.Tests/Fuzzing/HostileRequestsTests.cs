@@ -123,6 +123,8 @@ public sealed partial class HostileRequestsTests : IAsyncLifetime
 
     private sealed record Failure(string Kind, string Detail);
 
+    private static long BodyBytes(RequestPlan plan) => plan.Bytes?.Length ?? (plan.Body is null ? 0 : Encoding.UTF8.GetByteCount(plan.Body));
+
     private static async Task<List<Failure>> Send(HttpClient http, RequestPlan plan, FuzzTargets targets)
     {
         var failures = new List<Failure>();
@@ -138,6 +140,12 @@ public sealed partial class HostileRequestsTests : IAsyncLifetime
         HttpResponseMessage response;
         try { response = await http.SendAsync(request); }
         catch (TaskCanceledException) { failures.Add(new("timeout", "no answer in 60 s")); return failures; }
+        catch (HttpRequestException e) when (BodyBytes(plan) > 114688 && e.InnerException is IOException)
+        {
+            // Refused before its body was read (Nova's limit): the server answers and closes while the client is
+            // still writing megabytes, which the client sees as a broken pipe. Not a failure of the API.
+            return failures;
+        }
         catch (HttpRequestException e) { failures.Add(new("connection", e.Message + " " + e.InnerException?.Message)); return failures; }
         using (response)
         {
