@@ -11,7 +11,8 @@ namespace Nova.Commands.Servers.Reporting;
 /// Redeliveries and stale reports decide nothing, and then change nothing else either (no claim is released
 /// for a deletion or failure that was not recorded). <paramref name="MessageId"/>, when the bus gives one, is
 /// remembered with what it decided: the same report again is recognised even when the server's state would let
-/// it decide something (a late "rebooted" arriving during the next reboot).
+/// it decide something (a late "rebooted" arriving during the next reboot). A report that decided nothing is not
+/// remembered (the power-state sync's observations would otherwise write a row each, every minute).
 /// </summary>
 public sealed record RecordInstanceReport(IHostReport Report, Guid? MessageId = null) : ICommand<ServerWrite>;
 
@@ -26,22 +27,28 @@ public sealed class RecordInstanceReportHandler(EventSessions sessions, HostRepo
         return await sessions.WithRetry(async session =>
         {
             var stream = await session.Events.FetchForWriting<Server>(report.ServerId, ct);
-            if (command.MessageId is { } messageId)
-            {
-                if (await session.LoadAsync<ProcessedReport>(messageId, ct) is not null)
-                    return new ServerWrite(report.ServerId, stream.CurrentVersion ?? 0);
-                session.Insert(new ProcessedReport { Id = messageId, ServerId = report.ServerId, RecordedAt = clock.GetUtcNow() });
-            }
             var events = ServerDecider.Decide(decision, stream.Aggregate);
-            if (events.Count == 0)
-            {
-                if (command.MessageId is not null) await session.SaveChangesAsync(ct);
-                return new ServerWrite(report.ServerId, stream.CurrentVersion ?? 0);
-            }
+            if (events.Count == 0) return new ServerWrite(report.ServerId, stream.CurrentVersion ?? 0);
             stream.AppendMany(events);
             await rule.Alongside(session, report, stream.Aggregate!, events, ct);
-            await session.SaveChangesAsync(ct);
+            // The id goes in with the events (no extra round trip): a report recorded before fails the insert, and the
+            // whole transaction with it, which is exactly "changes nothing".
+            if (command.MessageId is { } messageId)
+                session.Insert(new ProcessedReport { Id = messageId, ServerId = report.ServerId, RecordedAt = clock.GetUtcNow() });
+            try
+            {
+                await session.SaveChangesAsync(ct);
+            }
+            catch (Exception e) when (command.MessageId is not null && IsRecordedAlready(e))
+            {
+                return new ServerWrite(report.ServerId, stream.CurrentVersion ?? 0);
+            }
             return new ServerWrite(report.ServerId, (stream.StartingVersion ?? 0) + events.Count);
         });
     }
+
+    private static bool IsRecordedAlready(Exception e) =>
+        e is JasperFx.DocumentAlreadyExistsException
+        || e is Npgsql.PostgresException { SqlState: "23505" } p && p.TableName?.Contains("processedreport", StringComparison.Ordinal) == true
+        || e.InnerException is { } inner && IsRecordedAlready(inner);
 }
