@@ -178,11 +178,19 @@ public sealed class PruneTests : IDisposable
     }
 
     [Fact]
-    public async Task An_unreadable_instance_disk_stops_the_prune_from_removing_anything()
+    public async Task An_unreadable_instance_disk_is_skipped_and_the_rest_of_the_cache_is_still_pruned()
     {
         var lease = await cache.Acquire(image, source.Fetch);
         await lease.DisposeAsync();
         LastUsed(lease.BasePath, 30 * OneDay);
+        var keptFolder = Path.Combine(instances, "0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b");
+        string keptBase;
+        await using (var used = await cache.Acquire(new ImageRef("img-2", "qcow2"), source.Fetch))
+        {
+            await cache.CreateInstanceDisk(used, keptFolder, rootGb: 1);
+            keptBase = used.BasePath;
+        }
+        LastUsed(keptBase, 30 * OneDay);
         var broken = Path.Combine(scratch.Folder("instances/broken-instance"), "disk");
         // qcow2 magic with a version qemu-img does not know: it names no backing file qemu-img could read.
         await File.WriteAllBytesAsync(broken, [0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 9, 1, 2, 3]);
@@ -190,8 +198,9 @@ public sealed class PruneTests : IDisposable
         var result = await cache.Prune(OneDay);
 
         Assert.Equal([broken], result.UnreadableDisks);
-        Assert.Empty(result.RemovedBases);
-        Assert.True(File.Exists(lease.BasePath));
+        Assert.Equal([lease.BasePath], result.RemovedBases);
+        Assert.False(File.Exists(lease.BasePath));
+        Assert.True(File.Exists(keptBase), "a readable instance disk still keeps its base");
     }
 
     [Fact]

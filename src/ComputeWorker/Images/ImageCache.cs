@@ -171,8 +171,8 @@ public sealed class ImageCache
     public async Task<PruneResult> Prune(TimeSpan maxUnusedAge, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(BaseDirectory)) return new PruneResult([], [], []);
+        // An instance whose disk cannot be read is skipped, not allowed to stop the cache from ever being pruned.
         var (backingFiles, unreadable) = await BackingFilesOfInstanceDisks(cancellationToken);
-        if (unreadable.Count > 0) return new PruneResult([], [], unreadable);
 
         var removedBases = new List<string>();
         var removedTemporaries = new List<string>();
@@ -187,7 +187,7 @@ public sealed class ImageCache
             cancellationToken.ThrowIfCancellationRequested();
             PruneBase(key, maxUnusedAge, backingFiles, removedBases, removedTemporaries);
         }
-        return new PruneResult(removedBases, removedTemporaries, []);
+        return new PruneResult(removedBases, removedTemporaries, unreadable);
     }
 
     private void PruneBase(string key, TimeSpan maxUnusedAge, IReadOnlySet<string> backingFiles,
@@ -248,7 +248,7 @@ public sealed class ImageCache
                     var info = await qemuImg.Info(disk, cancellationToken, forceShare: true);
                     if (BackingPath(info, directory) is { } backing) backingFiles.Add(backing);
                 }
-                catch (Exception e) when (e is QemuImgException or FormatException)
+                catch (Exception e) when (e is QemuImgException or FormatException or IOException or UnauthorizedAccessException)
                 {
                     unreadable.Add(disk);
                 }

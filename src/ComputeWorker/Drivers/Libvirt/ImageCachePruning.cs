@@ -21,6 +21,8 @@ public sealed class ImageCachePruning(IEnumerable<ComputeNode> nodes, ILogger<Im
                 try
                 {
                     var result = await driver.PruneImageCache(stoppingToken);
+                    foreach (var disk in result.UnreadableDisks)
+                        log.LogWarning("Image cache pruning skipped instance disk {Disk}: qemu-img cannot read it", disk);
                     if (result.RemovedBases.Count > 0)
                         log.LogInformation("Removed {Count} unused cached images", result.RemovedBases.Count);
                 }
