@@ -321,6 +321,27 @@ public sealed class LibvirtDriverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task At_start_up_the_worker_removes_the_temporaries_a_crashed_worker_left()
+    {
+        var id = await Spawn();
+        var folder = driver.InstanceDirectory(id);
+        var overlay = Path.Combine(folder, "disk.00112233445566778899aabbccddeeff.creating");
+        var download = Path.Combine(root, "instances", "_base", ImageCache.BaseName("crashed") + ".0123456789abcdef0123456789abcdef.part");
+        await File.WriteAllBytesAsync(overlay, new byte[512]);
+        await File.WriteAllBytesAsync(download, new byte[512]);
+        var pruning = new ImageCachePruning([new Nova.ComputeWorker.Instances.ComputeNode("host-1", driver)],
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ImageCachePruning>.Instance);
+
+        await pruning.StartAsync(CancellationToken.None);
+        await pruning.StopAsync(CancellationToken.None);
+
+        Assert.False(File.Exists(overlay));
+        Assert.False(File.Exists(download));
+        Assert.True(File.Exists(Path.Combine(folder, "disk")), "the instance's own disk stays");
+        Assert.Equal(PowerState.Running, driver.GetPowerState(id));
+    }
+
+    [Fact]
     public async Task Destroying_an_absent_instance_does_nothing()
     {
         await driver.Destroy(Guid.NewGuid(), CancellationToken.None);

@@ -280,9 +280,11 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
             throw new HypervisorError(e.Message, retryable: false);
         }
 
-        var saving = unrescue + ".creating";
-        await File.WriteAllTextAsync(saving, own, ct);
-        File.Move(saving, unrescue, overwrite: true);
+        using (var saving = TemporaryFile.Create($"{unrescue}.{Guid.NewGuid():N}.creating"))
+        {
+            await File.WriteAllTextAsync(saving.Path, own, ct);
+            File.Move(saving.Path, unrescue, overwrite: true);
+        }
         await Task.Run(() => DestroyIfActive(domain), ct);
         var xml = DomainXml.Build(new DomainSpec(
             serverId, spec.Instance.Name, spec.Instance.Flavor.Name, spec.Instance.Flavor.Vcpus, spec.Instance.Flavor.RamMb,
@@ -328,19 +330,16 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         var directory = InstanceDirectory(serverId);
         var disk = Path.Combine(directory, InstanceDisk.Root);
         if (!File.Exists(disk)) throw new HypervisorError($"Instance {serverId} has no disk on this host.");
-        var snapshot = Path.Combine(directory, $"snapshot.{Guid.NewGuid():N}.part");
         try
         {
-            await images.Flatten(disk, snapshot, ct);
-            await imageService.Upload(imageId, snapshot, ct);
+            // Held while it is flattened and uploaded; removed whatever happens (or, after a crash, by the next sweep).
+            using var snapshot = TemporaryFile.Create(Path.Combine(directory, $"snapshot.{Guid.NewGuid():N}.part"));
+            await images.Flatten(disk, snapshot.Path, ct);
+            await imageService.Upload(imageId, snapshot.Path, ct);
         }
         catch (Exception e) when (e is QemuImgException or HttpRequestException or IOException)
         {
             throw new HypervisorError($"Snapshot of instance {serverId} failed: {e.Message}");
-        }
-        finally
-        {
-            File.Delete(snapshot);
         }
         log.LogInformation("Instance {ServerId}'s disk stored as image {Image}", serverId, imageId);
     }
@@ -406,6 +405,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
 
     /// <summary>Removes cached images no instance has used for <see cref="LibvirtDriverOptions.ImageCacheMaxUnusedAge"/>.</summary>
     public Task<PruneResult> PruneImageCache(CancellationToken ct) => images.Prune(options.ImageCacheMaxUnusedAge, ct);
+
+    /// <summary>Removes the temporaries a crashed worker left in the image cache and the instance folders.</summary>
+    public IReadOnlyList<string> RemoveAbandonedTemporaries() => images.RemoveAbandonedTemporaries();
 
     public void Dispose()
     {
