@@ -107,6 +107,6 @@ public static class ComputeWorkerSetup
             Timeout = Timeout.InfiniteTimeSpan,
         };
         return new LibvirtDriver(options, new ImageCache(options.InstancesPath, new QemuImg()),
-            new ImageService(http, options.ImageServiceUrl, imageToken));
+            new ImageService(http, options.ImageServiceUrl, imageToken, options.ImageDownloadInactivityTimeout));
     }
 }

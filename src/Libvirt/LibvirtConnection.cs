@@ -33,6 +33,12 @@ public sealed class LibvirtConnection : IDisposable
         return new LibvirtConnection(handle, uri, readOnly);
     }
 
+    /// <summary>
+    /// False once the connection is dead (virConnectIsAlive), e.g. libvirtd restarted: every later call on it fails and
+    /// only a new connection helps. A remote connection notices a closed socket on its next call.
+    /// </summary>
+    public bool IsAlive => NativeLibvirt.virConnectIsAlive(_handle) == 1;
+
     /// <summary>The version of the libvirt library loaded in this process (virGetVersion).</summary>
     public static Version GetLibraryVersion()
     {

@@ -178,11 +178,19 @@ public sealed class PruneTests : IDisposable
     }
 
     [Fact]
-    public async Task An_unreadable_instance_disk_stops_the_prune_from_removing_anything()
+    public async Task An_unreadable_instance_disk_is_skipped_and_the_rest_of_the_cache_is_still_pruned()
     {
         var lease = await cache.Acquire(image, source.Fetch);
         await lease.DisposeAsync();
         LastUsed(lease.BasePath, 30 * OneDay);
+        var keptFolder = Path.Combine(instances, "0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b");
+        string keptBase;
+        await using (var used = await cache.Acquire(new ImageRef("img-2", "qcow2"), source.Fetch))
+        {
+            await cache.CreateInstanceDisk(used, keptFolder, rootGb: 1);
+            keptBase = used.BasePath;
+        }
+        LastUsed(keptBase, 30 * OneDay);
         var broken = Path.Combine(scratch.Folder("instances/broken-instance"), "disk");
         // qcow2 magic with a version qemu-img does not know: it names no backing file qemu-img could read.
         await File.WriteAllBytesAsync(broken, [0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 9, 1, 2, 3]);
@@ -190,12 +198,13 @@ public sealed class PruneTests : IDisposable
         var result = await cache.Prune(OneDay);
 
         Assert.Equal([broken], result.UnreadableDisks);
-        Assert.Empty(result.RemovedBases);
-        Assert.True(File.Exists(lease.BasePath));
+        Assert.Equal([lease.BasePath], result.RemovedBases);
+        Assert.False(File.Exists(lease.BasePath));
+        Assert.True(File.Exists(keptBase), "a readable instance disk still keeps its base");
     }
 
     [Fact]
-    public async Task Temporaries_left_by_a_dead_process_are_removed()
+    public async Task Temporaries_left_by_a_dead_process_are_removed_from_the_cache_and_the_instance_folders()
     {
         Directory.CreateDirectory(cache.BaseDirectory);
         var key = ImageCache.BaseName("crashed");
@@ -205,10 +214,41 @@ public sealed class PruneTests : IDisposable
         await File.WriteAllBytesAsync(converted, new byte[4096]);
         var unrelated = Path.Combine(cache.BaseDirectory, "README");
         await File.WriteAllTextAsync(unrelated, "operator's note");
+        var instance = scratch.Folder("instances/4b3a2918-0716-4e5d-8c3b-2a1908f7e6d5");
+        var overlay = Path.Combine(instance, "disk.00112233445566778899aabbccddeeff.creating");
+        var snapshot = Path.Combine(instance, "snapshot.ffeeddccbbaa99887766554433221100.part");
+        var definition = Path.Combine(instance, "unrescue.xml.0f1e2d3c4b5a69788796a5b4c3d2e1f0.creating");
+        foreach (var leftover in new[] { overlay, snapshot, definition }) await File.WriteAllBytesAsync(leftover, new byte[512]);
+        var console = Path.Combine(instance, "console.log");
+        await File.WriteAllTextAsync(console, "boot");
 
         var result = await cache.Prune(OneDay);
 
-        Assert.Equal([fetched, converted], result.RemovedTemporaries.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { fetched, converted, overlay, snapshot, definition }.Order(StringComparer.Ordinal),
+            result.RemovedTemporaries.Order(StringComparer.Ordinal));
         Assert.Equal([unrelated], Directory.EnumerateFiles(cache.BaseDirectory));
+        Assert.Equal([console], Directory.EnumerateFiles(instance));
+    }
+
+    [Fact]
+    public async Task A_temporary_that_another_process_holds_is_left_alone_until_that_process_ends()
+    {
+        var instance = scratch.Folder("instances/5c4b3a29-1807-4f6e-9d4c-3b2a1908f7e6");
+        var overlay = Path.Combine(instance, "disk.8899aabbccddeeff0011223344556677.creating");
+        await File.WriteAllBytesAsync(overlay, new byte[512]);
+        // Another worker on the host, still writing it: holds the shared flock a writer holds.
+        using var writer = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
+            "flock", ["--shared", "--close", overlay, "-c", "echo held; exec sleep 600"]) { RedirectStandardOutput = true })!;
+        Assert.Equal("held", await writer.StandardOutput.ReadLineAsync());
+
+        var whileHeld = cache.RemoveAbandonedTemporaries();
+        // --close: only flock itself holds the lock (not its command), so the writer has ended once flock has.
+        writer.Kill();
+        await writer.WaitForExitAsync();
+        var afterwards = cache.RemoveAbandonedTemporaries();
+
+        Assert.Empty(whileHeld);
+        Assert.Equal([overlay], afterwards);
+        Assert.False(File.Exists(overlay));
     }
 }

@@ -159,4 +159,20 @@ public class ConnectionTests
 
         Assert.Throws<ObjectDisposedException>(() => connection.GetNodeInfo());
     }
+
+    [Fact]
+    public void A_connection_whose_daemon_went_away_fails_its_next_call_and_then_reports_itself_dead()
+    {
+        // The machine's libvirtd, read-only: the test driver runs in-process and has no socket to lose.
+        using var connection = LibvirtConnection.Open("qemu:///system", readOnly: true);
+        Assert.True(connection.IsAlive);
+
+        Assert.True(LibvirtSockets.SeverAll() > 0);
+
+        Assert.ThrowsAny<LibvirtException>(() => connection.GetNodeInfo());
+        Assert.False(connection.IsAlive);
+        using var fresh = LibvirtConnection.Open("qemu:///system", readOnly: true);
+        Assert.True(fresh.IsAlive);
+        Assert.True(fresh.GetNodeInfo().Cpus > 0);
+    }
 }

@@ -21,6 +21,8 @@ public sealed class ImageServiceTests : IAsyncLifetime
     /// <summary>Bytes the next full (non-range) answer sends before the connection is cut; 0 = never cut.</summary>
     private int cutAfter;
     private bool honourRange = true;
+    /// <summary>Every answer sends this many bytes and then nothing, until the client goes; 0 = never stalls.</summary>
+    private int stallAfter;
 
     public async Task InitializeAsync()
     {
@@ -41,6 +43,13 @@ public sealed class ImageServiceTests : IAsyncLifetime
                 http.Response.Headers.ContentRange = $"bytes {from}-{content.Length - 1}/{content.Length}";
             }
             http.Response.ContentLength = content.Length - from;
+            if (stallAfter > 0)
+            {
+                await http.Response.Body.WriteAsync(content.AsMemory((int)from, stallAfter));
+                await http.Response.Body.FlushAsync();
+                try { await Task.Delay(Timeout.Infinite, http.RequestAborted); } catch (OperationCanceledException) { }
+                return;
+            }
             var cut = Interlocked.Exchange(ref cutAfter, 0);
             if (cut > 0)
             {
@@ -57,9 +66,9 @@ public sealed class ImageServiceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private async Task<byte[]> Download(string token = "t", string? sha256 = null)
+    private async Task<byte[]> Download(string token = "t", string? sha256 = null, TimeSpan? inactivityTimeout = null)
     {
-        var service = new ImageService(new HttpClient(), url, token);
+        var service = new ImageService(new HttpClient(), url, token, inactivityTimeout);
         using var target = new MemoryStream();
         await service.Download("img", sha256, target, CancellationToken.None);
         return target.ToArray();
@@ -111,5 +120,19 @@ public sealed class ImageServiceTests : IAsyncLifetime
 
         Assert.Contains("401", error.Message);
         Assert.Single(ranges);
+    }
+
+    [Fact]
+    public async Task A_download_that_stalls_on_every_attempt_fails_as_a_retryable_hypervisor_error_not_a_cancellation()
+    {
+        stallAfter = 4096;
+
+        var error = await Assert.ThrowsAsync<HypervisorError>(() => Download(inactivityTimeout: TimeSpan.FromMilliseconds(100)));
+
+        Assert.True(error.Retryable);
+        Assert.Contains("stalled", error.Message);
+        // Each stalled attempt was resumed from where it had got to.
+        Assert.Equal(5, ranges.Count);
+        Assert.Equal(["bytes=4096-", "bytes=8192-", "bytes=12288-", "bytes=16384-"], ranges.Skip(1));
     }
 }

@@ -6,6 +6,7 @@ using Nova.DiskImages;
 using Nova.Domain.Flavors;
 using Nova.Domain.Servers;
 using Nova.Libvirt;
+using Nova.Libvirt.Tests.Support;
 
 namespace Nova.ComputeWorker.Libvirt.Tests;
 
@@ -279,6 +280,65 @@ public sealed class LibvirtDriverTests : IAsyncLifetime
         using var domain = connection.LookupByUuid(id);
         return System.Xml.Linq.XDocument.Parse(domain.GetXmlDesc()).Descendants("disk")
             .Select(d => d.Element("source")!.Attribute("file")!.Value).ToList();
+    }
+
+    [Fact]
+    public async Task After_libvirtd_closes_the_connection_the_driver_reopens_it_and_the_call_succeeds()
+    {
+        var id = await Spawn();
+
+        // As when libvirtd restarts: the driver's connection reads end of file from now on.
+        Assert.True(LibvirtSockets.SeverAll() > 0);
+        Assert.Equal(PowerState.Running, driver.GetPowerState(id));
+
+        Assert.True(LibvirtSockets.SeverAll() > 0);
+        await driver.PowerOff(id, CancellationToken.None);
+        Assert.Equal(DomainState.Shutoff, StateOf(id));
+
+        Assert.True(LibvirtSockets.SeverAll() > 0);
+        Assert.Contains(id, driver.ListInstances());
+    }
+
+    [Fact]
+    public async Task An_instance_folder_that_cannot_be_removed_fails_the_delete_as_a_hypervisor_error()
+    {
+        var id = await Spawn();
+        var pinned = Path.Combine(driver.InstanceDirectory(id), "pinned");
+        await File.WriteAllTextAsync(pinned, "");
+        // Immutable: not even root can unlink it, as on a read-only or failing disk.
+        await Run("chattr", "+i", pinned);
+        try
+        {
+            var error = await Assert.ThrowsAsync<HypervisorError>(() => driver.Destroy(id, CancellationToken.None));
+
+            Assert.Contains("pinned", error.Message);
+            Assert.True(error.Retryable);
+        }
+        finally
+        {
+            await Run("chattr", "-i", pinned);
+        }
+    }
+
+    [Fact]
+    public async Task At_start_up_the_worker_removes_the_temporaries_a_crashed_worker_left()
+    {
+        var id = await Spawn();
+        var folder = driver.InstanceDirectory(id);
+        var overlay = Path.Combine(folder, "disk.00112233445566778899aabbccddeeff.creating");
+        var download = Path.Combine(root, "instances", "_base", ImageCache.BaseName("crashed") + ".0123456789abcdef0123456789abcdef.part");
+        await File.WriteAllBytesAsync(overlay, new byte[512]);
+        await File.WriteAllBytesAsync(download, new byte[512]);
+        var pruning = new ImageCachePruning([new Nova.ComputeWorker.Instances.ComputeNode("host-1", driver)],
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ImageCachePruning>.Instance);
+
+        await pruning.StartAsync(CancellationToken.None);
+        await pruning.StopAsync(CancellationToken.None);
+
+        Assert.False(File.Exists(overlay));
+        Assert.False(File.Exists(download));
+        Assert.True(File.Exists(Path.Combine(folder, "disk")), "the instance's own disk stays");
+        Assert.Equal(PowerState.Running, driver.GetPowerState(id));
     }
 
     [Fact]

@@ -133,15 +133,10 @@ public sealed class ImageCache
         }
 
         // Created under a temporary name so that a crash never leaves a half-written `disk` to be reused.
-        var creating = Path.Combine(directory, $"{fileName}.{Guid.NewGuid():N}.creating");
-        try
+        using (var creating = TemporaryFile.Create(Path.Combine(directory, $"{fileName}.{Guid.NewGuid():N}.creating")))
         {
-            await qemuImg.CreateOverlay(lease.BasePath, "raw", creating, size, cancellationToken);
-            File.Move(creating, disk, overwrite: false);
-        }
-        finally
-        {
-            DeleteIfExists(creating);
+            await qemuImg.CreateOverlay(lease.BasePath, "raw", creating.Path, size, cancellationToken);
+            File.Move(creating.Path, disk, overwrite: false);
         }
         return new InstanceDisk(disk, lease.BasePath, size);
     }
@@ -162,7 +157,7 @@ public sealed class ImageCache
     /// Removes bases unused for longer than <paramref name="maxUnusedAge"/>, never one that a lease holds, that is
     /// being fetched (here or in another process), or that an instance disk in the instances folder is backed by
     /// (those are touched, as Nova does, so they age from the moment their last instance goes).
-    /// Also removes temporaries that a dead process left behind.
+    /// Also removes temporaries that a dead process left behind (<see cref="RemoveAbandonedTemporaries"/>).
     /// </summary>
     /// <remarks>
     /// "Unused" is the base file's modification time, touched by every <see cref="Acquire"/> and every lease
@@ -170,12 +165,12 @@ public sealed class ImageCache
     /// </remarks>
     public async Task<PruneResult> Prune(TimeSpan maxUnusedAge, CancellationToken cancellationToken = default)
     {
-        if (!Directory.Exists(BaseDirectory)) return new PruneResult([], [], []);
+        var removedTemporaries = RemoveAbandonedTemporaries().ToList();
+        if (!Directory.Exists(BaseDirectory)) return new PruneResult([], removedTemporaries, []);
+        // An instance whose disk cannot be read is skipped, not allowed to stop the cache from ever being pruned.
         var (backingFiles, unreadable) = await BackingFilesOfInstanceDisks(cancellationToken);
-        if (unreadable.Count > 0) return new PruneResult([], [], unreadable);
 
         var removedBases = new List<string>();
-        var removedTemporaries = new List<string>();
         var keys = Directory.EnumerateFiles(BaseDirectory)
             .Select(path => Path.GetFileName(path))
             .Where(name => name.Length >= 40 && (name.Length == 40 || name[40] == '.') && IsLowerHex(name[..40]))
@@ -185,13 +180,12 @@ public sealed class ImageCache
         foreach (var key in keys)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            PruneBase(key, maxUnusedAge, backingFiles, removedBases, removedTemporaries);
+            PruneBase(key, maxUnusedAge, backingFiles, removedBases);
         }
-        return new PruneResult(removedBases, removedTemporaries, []);
+        return new PruneResult(removedBases, removedTemporaries, unreadable);
     }
 
-    private void PruneBase(string key, TimeSpan maxUnusedAge, IReadOnlySet<string> backingFiles,
-        List<string> removedBases, List<string> removedTemporaries)
+    private void PruneBase(string key, TimeSpan maxUnusedAge, IReadOnlySet<string> backingFiles, List<string> removedBases)
     {
         var entry = entries.GetOrAdd(key, _ => new BaseEntry());
         // Under the entry's monitor an Acquire cannot begin using this base until the decision is carried out.
@@ -201,15 +195,6 @@ public sealed class ImageCache
             // Fails at once while any process holds a lease on it or is fetching it.
             using var exclusive = BaseFileLock.TryTake(LockPath(key), exclusive: true);
             if (exclusive is null) return;
-
-            // Holding the exclusive lock, any temporary is a leftover: whoever wrote it held this lock until it ended.
-            foreach (var temporary in Directory.EnumerateFiles(BaseDirectory, key + ".*")
-                         .Where(path => path.EndsWith(".part", StringComparison.Ordinal)
-                                        || path.EndsWith(".converting", StringComparison.Ordinal)))
-            {
-                DeleteIfExists(temporary);
-                removedTemporaries.Add(temporary);
-            }
 
             var basePath = Path.Combine(BaseDirectory, key);
             if (File.Exists(basePath))
@@ -230,6 +215,30 @@ public sealed class ImageCache
         }
     }
 
+    /// <summary>
+    /// Removes the temporaries (downloads, conversions, overlays being created, snapshots being flattened) in
+    /// <c>_base</c> and in the instance folders that no process on this host holds any more: what a crash left.
+    /// One in use, here or in another process, is never touched. The worker runs it at start-up and in every prune.
+    /// </summary>
+    public IReadOnlyList<string> RemoveAbandonedTemporaries()
+    {
+        if (!Directory.Exists(InstancesDirectory)) return [];
+        var removed = new List<string>();
+        foreach (var directory in Directory.EnumerateDirectories(InstancesDirectory).Prepend(InstancesDirectory))
+        {
+            IEnumerable<string> files;
+            try { files = Directory.EnumerateFiles(directory).ToList(); }
+            catch (DirectoryNotFoundException) { continue; } // an instance deleted meanwhile
+            foreach (var file in files)
+            {
+                if (TemporaryFile.Endings.Any(ending => file.EndsWith(ending, StringComparison.Ordinal))
+                    && TemporaryFile.RemoveIfAbandoned(file))
+                    removed.Add(file);
+            }
+        }
+        return removed;
+    }
+
     private async Task<(IReadOnlySet<string> BackingFiles, List<string> Unreadable)> BackingFilesOfInstanceDisks(
         CancellationToken cancellationToken)
     {
@@ -248,7 +257,7 @@ public sealed class ImageCache
                     var info = await qemuImg.Info(disk, cancellationToken, forceShare: true);
                     if (BackingPath(info, directory) is { } backing) backingFiles.Add(backing);
                 }
-                catch (Exception e) when (e is QemuImgException or FormatException)
+                catch (Exception e) when (e is QemuImgException or FormatException or IOException or UnauthorizedAccessException)
                 {
                     unreadable.Add(disk);
                 }
@@ -364,38 +373,32 @@ public sealed class ImageCache
         CancellationToken cancellationToken)
     {
         var basePath = Path.Combine(BaseDirectory, key);
-        var fetched = Path.Combine(BaseDirectory, $"{key}.{Guid.NewGuid():N}.part");
-        var converted = Path.Combine(BaseDirectory, $"{key}.{Guid.NewGuid():N}.converting");
-        try
+        // Held until they are renamed into place or removed, so a sweep never takes them for a crash's leftovers.
+        using var fetched = TemporaryFile.Create(Path.Combine(BaseDirectory, $"{key}.{Guid.NewGuid():N}.part"));
+        using var converted = TemporaryFile.Create(Path.Combine(BaseDirectory, $"{key}.{Guid.NewGuid():N}.converting"));
+        // FileShare.Read: .NET's shared flock, alongside the one the temporary file holds.
+        await using (var stream = new FileStream(fetched.Path, FileMode.Open, FileAccess.Write, FileShare.Read,
+                         bufferSize: 1 << 20, FileOptions.Asynchronous))
         {
-            await using (var stream = new FileStream(fetched, FileMode.CreateNew, FileAccess.Write, FileShare.None,
-                             bufferSize: 1 << 20, FileOptions.Asynchronous))
-            {
-                await fetch(stream, cancellationToken);
-            }
-            cancellationToken.ThrowIfCancellationRequested();
+            await fetch(stream, cancellationToken);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
 
-            var info = await Check(image, fetched, cancellationToken);
-            if (info.Format == "raw")
-            {
-                // No qemu-img to flush it for us: without this a crash right after the rename could leave a
-                // base with missing data.
-                FlushToDisk(fetched);
-                File.Move(fetched, basePath, overwrite: true);
-            }
-            else
-            {
-                // -f from the check, never probed again; both cache modes flush before qemu-img exits 0.
-                await qemuImg.Convert(fetched, info.Format, converted, "raw", ConversionCacheMode(), cancellationToken);
-                File.Move(converted, basePath, overwrite: true);
-            }
-            FlushDirectory(BaseDirectory);
-        }
-        finally
+        var info = await Check(image, fetched.Path, cancellationToken);
+        if (info.Format == "raw")
         {
-            DeleteIfExists(fetched);
-            DeleteIfExists(converted);
+            // No qemu-img to flush it for us: without this a crash right after the rename could leave a
+            // base with missing data.
+            FlushToDisk(fetched.Path);
+            File.Move(fetched.Path, basePath, overwrite: true);
         }
+        else
+        {
+            // -f from the check, never probed again; both cache modes flush before qemu-img exits 0.
+            await qemuImg.Convert(fetched.Path, info.Format, converted.Path, "raw", ConversionCacheMode(), cancellationToken);
+            File.Move(converted.Path, basePath, overwrite: true);
+        }
+        FlushDirectory(BaseDirectory);
     }
 
     private async Task<QemuImageInfo> Check(ImageRef image, string path, CancellationToken cancellationToken)
@@ -430,12 +433,6 @@ public sealed class ImageCache
     {
         try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); }
         catch (FileNotFoundException) { /* pruned by another process; its lease check decides, not us */ }
-    }
-
-    private static void DeleteIfExists(string path)
-    {
-        try { File.Delete(path); }
-        catch (DirectoryNotFoundException) { }
     }
 
     private static void FlushToDisk(string path)

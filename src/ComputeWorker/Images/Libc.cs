@@ -10,7 +10,7 @@ namespace Nova.ComputeWorker.Images;
 internal static class Libc
 {
     public const int ReadOnly = 0x0, WriteOnly = 0x1, ReadWrite = 0x2;
-    public const int Create = 0x40, Directory = 0x10000, CloseOnExec = 0x80000;
+    public const int Create = 0x40, Exclusive = 0x80, Directory = 0x10000, CloseOnExec = 0x80000;
     public const int Direct = 0x4000;
 
     public const int LockShared = 1, LockExclusive = 2, LockNonBlocking = 4;

@@ -34,6 +34,10 @@ internal static unsafe partial class NativeLibvirt
     [LibraryImport(Library)]
     internal static partial int virConnectClose(nint conn);
 
+    /// <summary>1 while the connection (for a remote one, its socket to libvirtd) is open, 0 once it is closed, -1 on error.</summary>
+    [LibraryImport(Library)]
+    internal static partial int virConnectIsAlive(ConnectionHandle conn);
+
     [LibraryImport(Library)]
     internal static partial int virConnectGetVersion(ConnectionHandle conn, out CULong hvVer);
 

@@ -226,6 +226,17 @@ public class FakeDriverTests
         Assert.Null(driver.GetPowerState(Server1));
     }
 
+    [Fact]
+    public async Task Console_output_of_an_unknown_instance_fails_the_returned_task_with_a_hypervisor_error()
+    {
+        var driver = Driver();
+
+        // Not thrown at the call: a caller that starts the task and awaits it later still gets the failure there.
+        var reading = driver.GetConsoleOutput(Unknown, lines: null, CancellationToken.None);
+
+        await Assert.ThrowsAsync<HypervisorError>(() => reading);
+    }
+
     // ---- destroy ---------------------------------------------------------------------------------
 
     [Fact]

@@ -116,11 +116,13 @@ public sealed class FakeDriver : IComputeDriver
 
     public IReadOnlyCollection<Guid> ListInstances() => domains.Keys.ToList();
 
-    /// <summary>What Nova's fake driver answers.</summary>
-    public Task<string> GetConsoleOutput(Guid serverId, int? lines, CancellationToken ct) =>
-        domains.ContainsKey(serverId)
-            ? Task.FromResult(ConsoleTail.Last("FAKE CONSOLE OUTPUT\nANOTHER\nLAST LINE", lines))
-            : throw new HypervisorError($"Instance {serverId} could not be found on this host.");
+    /// <summary>What Nova's fake driver answers; an absent instance fails the returned task, as every other operation does.</summary>
+    public async Task<string> GetConsoleOutput(Guid serverId, int? lines, CancellationToken ct)
+    {
+        await Delay(ct);
+        Required(serverId);
+        return ConsoleTail.Last("FAKE CONSOLE OUTPUT\nANOTHER\nLAST LINE", lines);
+    }
 
     private async Task Set(Guid serverId, PowerState state, CancellationToken ct)
     {

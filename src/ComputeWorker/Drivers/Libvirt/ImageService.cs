@@ -10,14 +10,19 @@ namespace Nova.ComputeWorker.Drivers.Libvirt;
 /// the control plane created. Each request carries the token that
 /// <paramref name="token"/> gives at that moment (with Keystone, the service user's, renewed before it expires).
 /// </summary>
-public sealed class ImageService(HttpClient http, string baseUrl, Func<CancellationToken, Task<string>> token)
+/// <param name="inactivityTimeout">A download that brings nothing for this long counts as a broken connection and is
+/// resumed; when the last attempt stalls too the download fails as a <see cref="HypervisorError"/>.
+/// <see cref="DefaultInactivityTimeout"/> when null.</param>
+public sealed class ImageService(HttpClient http, string baseUrl, Func<CancellationToken, Task<string>> token,
+    TimeSpan? inactivityTimeout = null)
 {
     /// <summary>A fixed token (noauth2).</summary>
-    public ImageService(HttpClient http, string baseUrl, string token) : this(http, baseUrl, _ => Task.FromResult(token)) { }
+    public ImageService(HttpClient http, string baseUrl, string token, TimeSpan? inactivityTimeout = null)
+        : this(http, baseUrl, _ => Task.FromResult(token), inactivityTimeout) { }
 
+    public static readonly TimeSpan DefaultInactivityTimeout = TimeSpan.FromSeconds(60);
     private const int MaxAttempts = 5;
-    /// <summary>A read that brings nothing for this long counts as a broken connection (and is resumed).</summary>
-    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(60);
+    private readonly TimeSpan stallTimeout = inactivityTimeout ?? DefaultInactivityTimeout;
     private readonly string root = baseUrl.TrimEnd('/');
 
     /// <summary>The image's declared disk format (e.g. qcow2, raw) and its sha256 (os_hash_value), when the service has one.</summary>
@@ -62,7 +67,7 @@ public sealed class ImageService(HttpClient http, string baseUrl, Func<Cancellat
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
             try
             {
-                stall.CancelAfter(StallTimeout);
+                stall.CancelAfter(stallTimeout);
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stall.Token);
                 EnsureFound(response, imageId);
                 if (written > 0 && response.StatusCode != HttpStatusCode.PartialContent)
@@ -77,7 +82,7 @@ public sealed class ImageService(HttpClient http, string baseUrl, Func<Cancellat
                 int read;
                 while (true)
                 {
-                    stall.CancelAfter(StallTimeout);
+                    stall.CancelAfter(stallTimeout);
                     if ((read = await body.ReadAsync(buffer, stall.Token)) == 0) break;
                     await target.WriteAsync(buffer.AsMemory(0, read), ct);
                     sha256.AppendData(buffer, 0, read);
@@ -89,6 +94,12 @@ public sealed class ImageService(HttpClient http, string baseUrl, Func<Cancellat
                                       && !ct.IsCancellationRequested && attempt < MaxAttempts)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Our own stall timer fired, nobody cancelled the build: a failed download, which another host may manage.
+                throw new HypervisorError(
+                    $"Download of image {imageId} stalled: no data for {stallTimeout.TotalSeconds:0.###} s, {MaxAttempts} attempts.");
             }
         }
     }

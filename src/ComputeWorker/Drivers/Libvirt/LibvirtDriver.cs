@@ -14,7 +14,9 @@ namespace Nova.ComputeWorker.Drivers.Libvirt;
 /// </summary>
 /// <remarks>
 /// libvirt's calls block; they run on the thread pool so a slow hypervisor does not hold the bus's threads.
-/// Every libvirt failure surfaces as a <see cref="HypervisorError"/> carrying libvirt's own message.
+/// Every failure of an operation (libvirt's, the instance folder's, qemu-img's, the image service's) surfaces as a
+/// <see cref="HypervisorError"/> carrying the cause's own message, so the generic action-failure path reports it.
+/// A connection found dead (libvirtd restarted) is reopened, and the operation runs once more (see <see cref="Hypervisor{T}"/>).
 /// </remarks>
 public sealed class LibvirtDriver : IComputeDriver, IDisposable
 {
@@ -31,6 +33,8 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
     private readonly ILogger log;
     private readonly object connecting = new();
     private LibvirtConnection? connection;
+    /// <summary>How many dead connections were dropped; an operation that saw it change may retry on the new one.</summary>
+    private int connectionsDropped;
 
     public LibvirtDriver(LibvirtDriverOptions options, ImageCache images, ImageService imageService,
         Func<bool>? kvmUsable = null, ILogger? log = null)
@@ -45,26 +49,25 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
     public string HypervisorType => "QEMU";
 
     /// <summary>Nova's integer form: major * 1,000,000 + minor * 1,000 + release (7.2.0 → 7002000).</summary>
-    public string HypervisorVersion => Libvirt(() =>
+    public string HypervisorVersion => Query(() => Libvirt(() =>
     {
         var v = Connection.GetHypervisorVersion();
         return (v.Major * 1_000_000L + v.Minor * 1_000L + v.Build).ToString();
-    });
+    }));
 
-    public HostResources Capacity
+    public HostResources Capacity => Query(() =>
     {
-        get
-        {
-            var node = Libvirt(() => Connection.GetNodeInfo());
-            Directory.CreateDirectory(images.InstancesDirectory);
-            var diskGb = (int)(new DriveInfo(images.InstancesDirectory).TotalSize / GiB);
-            return new HostResources(node.Cpus, (int)(node.MemoryKiB / 1024), diskGb);
-        }
-    }
+        var node = Libvirt(() => Connection.GetNodeInfo());
+        Directory.CreateDirectory(images.InstancesDirectory);
+        var diskGb = (int)(new DriveInfo(images.InstancesDirectory).TotalSize / GiB);
+        return new HostResources(node.Cpus, (int)(node.MemoryKiB / 1024), diskGb);
+    });
 
     public string InstanceDirectory(Guid serverId) => Path.Combine(images.InstancesDirectory, serverId.ToString("D"));
 
-    public async Task Spawn(InstanceSpec spec, CancellationToken ct)
+    public Task Spawn(InstanceSpec spec, CancellationToken ct) => Hypervisor(() => SpawnOnce(spec, ct));
+
+    private async Task SpawnOnce(InstanceSpec spec, CancellationToken ct)
     {
         var existing = await Task.Run(() => Find(spec.ServerId), ct);
         if (existing is not null)
@@ -87,10 +90,10 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
             // Once the overlay exists its backing file keeps the base in use; the lease can go.
             disk = await images.CreateInstanceDisk(lease, directory, spec.Flavor.DiskGb, ct);
         }
-        catch (Exception e) when (e is ImageRefusedException or FlavorDiskTooSmallException or QemuImgException
-                                      or HttpRequestException or IOException)
+        catch (Exception e) when (e is ImageRefusedException or FlavorDiskTooSmallException)
         {
-            throw new HypervisorError(e.Message, retryable: e is not (ImageRefusedException or FlavorDiskTooSmallException));
+            // The request is at fault: another host would refuse it too.
+            throw new HypervisorError(e.Message, retryable: false);
         }
 
         var xml = DomainXml.Build(new DomainSpec(
@@ -103,7 +106,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         log.LogInformation("Instance {ServerId} runs as {Domain}", spec.ServerId, DomainXml.NameOf(spec.ServerId));
     }
 
-    public async Task PowerOff(Guid serverId, CancellationToken ct)
+    public Task PowerOff(Guid serverId, CancellationToken ct) => Hypervisor(() => PowerOffOnce(serverId, ct));
+
+    private async Task PowerOffOnce(Guid serverId, CancellationToken ct)
     {
         using var domain = Required(serverId);
         if (Libvirt(domain.GetState) is DomainState.Shutoff) return;
@@ -122,14 +127,18 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         await Task.Run(() => DestroyIfActive(domain), ct);
     }
 
-    public async Task PowerOn(Guid serverId, CancellationToken ct)
+    public Task PowerOn(Guid serverId, CancellationToken ct) => Hypervisor(() => PowerOnOnce(serverId, ct));
+
+    private async Task PowerOnOnce(Guid serverId, CancellationToken ct)
     {
         using var domain = Required(serverId);
         if (Libvirt(domain.GetState) is DomainState.Running) return;
         await Start(domain, ct);
     }
 
-    public async Task Reboot(Guid serverId, RebootType type, CancellationToken ct)
+    public Task Reboot(Guid serverId, RebootType type, CancellationToken ct) => Hypervisor(() => RebootOnce(serverId, type, ct));
+
+    private async Task RebootOnce(Guid serverId, RebootType type, CancellationToken ct)
     {
         using var domain = Required(serverId);
         if (type == RebootType.Soft && Libvirt(domain.GetState) is DomainState.Running)
@@ -170,7 +179,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         return true;
     }
 
-    public async Task Destroy(Guid serverId, CancellationToken ct)
+    public Task Destroy(Guid serverId, CancellationToken ct) => Hypervisor(() => DestroyOnce(serverId, ct));
+
+    private async Task DestroyOnce(Guid serverId, CancellationToken ct)
     {
         var domain = await Task.Run(() => Find(serverId), ct);
         if (domain is not null)
@@ -190,7 +201,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
     }
 
     /// <summary>virDomainSuspend: the vCPUs stop, the QEMU process and its memory stay.</summary>
-    public async Task Pause(Guid serverId, CancellationToken ct)
+    public Task Pause(Guid serverId, CancellationToken ct) => Hypervisor(() => PauseOnce(serverId, ct));
+
+    private async Task PauseOnce(Guid serverId, CancellationToken ct)
     {
         using var domain = Required(serverId);
         var state = Libvirt(domain.GetState);
@@ -199,7 +212,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         await Task.Run(() => Libvirt(domain.Suspend), ct);
     }
 
-    public async Task Unpause(Guid serverId, CancellationToken ct)
+    public Task Unpause(Guid serverId, CancellationToken ct) => Hypervisor(() => UnpauseOnce(serverId, ct));
+
+    private async Task UnpauseOnce(Guid serverId, CancellationToken ct)
     {
         using var domain = Required(serverId);
         var state = Libvirt(domain.GetState);
@@ -209,7 +224,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
     }
 
     /// <summary>libvirt's managed save, as Nova's suspend: memory to disk, the QEMU process ends, the domain is SHUTOFF.</summary>
-    public async Task Suspend(Guid serverId, CancellationToken ct)
+    public Task Suspend(Guid serverId, CancellationToken ct) => Hypervisor(() => SuspendOnce(serverId, ct));
+
+    private async Task SuspendOnce(Guid serverId, CancellationToken ct)
     {
         using var domain = Required(serverId);
         var state = Libvirt(domain.GetState);
@@ -220,7 +237,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
     }
 
     /// <summary>A start restores a managed-saved domain from its saved memory.</summary>
-    public async Task Resume(Guid serverId, CancellationToken ct)
+    public Task Resume(Guid serverId, CancellationToken ct) => Hypervisor(() => ResumeOnce(serverId, ct));
+
+    private async Task ResumeOnce(Guid serverId, CancellationToken ct)
     {
         using var domain = Required(serverId);
         if (Libvirt(domain.GetState) is DomainState.Running) return;
@@ -232,7 +251,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
     /// worker does not lose it), and the domain is redefined to boot from a fresh overlay of the rescue image
     /// (<c>disk.rescue</c>) with its own disk as the second disk.
     /// </summary>
-    public async Task Rescue(RescueSpec spec, CancellationToken ct)
+    public Task Rescue(RescueSpec spec, CancellationToken ct) => Hypervisor(() => RescueOnce(spec, ct));
+
+    private async Task RescueOnce(RescueSpec spec, CancellationToken ct)
     {
         var serverId = spec.Instance.ServerId;
         var directory = InstanceDirectory(serverId);
@@ -254,14 +275,16 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
             // Sized as the rescue image: the guest boots from it, its own disk keeps its size.
             rescueDisk = await images.CreateInstanceDisk(lease, directory, 0, ct, InstanceDisk.Rescue);
         }
-        catch (Exception e) when (e is ImageRefusedException or QemuImgException or HttpRequestException or IOException)
+        catch (ImageRefusedException e)
         {
-            throw new HypervisorError(e.Message, retryable: e is not ImageRefusedException);
+            throw new HypervisorError(e.Message, retryable: false);
         }
 
-        var saving = unrescue + ".creating";
-        await File.WriteAllTextAsync(saving, own, ct);
-        File.Move(saving, unrescue, overwrite: true);
+        using (var saving = TemporaryFile.Create($"{unrescue}.{Guid.NewGuid():N}.creating"))
+        {
+            await File.WriteAllTextAsync(saving.Path, own, ct);
+            File.Move(saving.Path, unrescue, overwrite: true);
+        }
         await Task.Run(() => DestroyIfActive(domain), ct);
         var xml = DomainXml.Build(new DomainSpec(
             serverId, spec.Instance.Name, spec.Instance.Flavor.Name, spec.Instance.Flavor.Vcpus, spec.Instance.Flavor.RamMb,
@@ -275,7 +298,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
     }
 
     /// <summary>Nova's unrescue: the kept definition is defined again and booted; the rescue disk and the kept definition go.</summary>
-    public async Task Unrescue(Guid serverId, CancellationToken ct)
+    public Task Unrescue(Guid serverId, CancellationToken ct) => Hypervisor(() => UnrescueOnce(serverId, ct));
+
+    private async Task UnrescueOnce(Guid serverId, CancellationToken ct)
     {
         var directory = InstanceDirectory(serverId);
         var unrescue = Path.Combine(directory, UnrescueFile);
@@ -298,24 +323,23 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
     /// Nova's snapshot: the root disk flattened into a standalone qcow2 beside it (the seed's cache rule for the
     /// target), uploaded as the image's data, and the temporary file removed whatever happens.
     /// </summary>
-    public async Task Snapshot(Guid serverId, string imageId, CancellationToken ct)
+    public Task Snapshot(Guid serverId, string imageId, CancellationToken ct) => Hypervisor(() => SnapshotOnce(serverId, imageId, ct));
+
+    private async Task SnapshotOnce(Guid serverId, string imageId, CancellationToken ct)
     {
         var directory = InstanceDirectory(serverId);
         var disk = Path.Combine(directory, InstanceDisk.Root);
         if (!File.Exists(disk)) throw new HypervisorError($"Instance {serverId} has no disk on this host.");
-        var snapshot = Path.Combine(directory, $"snapshot.{Guid.NewGuid():N}.part");
         try
         {
-            await images.Flatten(disk, snapshot, ct);
-            await imageService.Upload(imageId, snapshot, ct);
+            // Held while it is flattened and uploaded; removed whatever happens (or, after a crash, by the next sweep).
+            using var snapshot = TemporaryFile.Create(Path.Combine(directory, $"snapshot.{Guid.NewGuid():N}.part"));
+            await images.Flatten(disk, snapshot.Path, ct);
+            await imageService.Upload(imageId, snapshot.Path, ct);
         }
         catch (Exception e) when (e is QemuImgException or HttpRequestException or IOException)
         {
             throw new HypervisorError($"Snapshot of instance {serverId} failed: {e.Message}");
-        }
-        finally
-        {
-            File.Delete(snapshot);
         }
         log.LogInformation("Instance {ServerId}'s disk stored as image {Image}", serverId, imageId);
     }
@@ -323,10 +347,10 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
     /// <summary>Where a rescued instance's own domain definition waits for unrescue.</summary>
     private const string UnrescueFile = "unrescue.xml";
 
-    public PowerState? GetPowerState(Guid serverId)
+    public PowerState? GetPowerState(Guid serverId) => Query(() =>
     {
         using var domain = Find(serverId);
-        if (domain is null) return null;
+        if (domain is null) return (PowerState?)null;
         try
         {
             return ToPowerState(Libvirt(domain.GetState));
@@ -335,10 +359,13 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         {
             return null;
         }
-    }
+    });
 
     /// <summary>The serial console log QEMU writes in the instance folder (Nova's console.log); the last 1 MiB at most.</summary>
-    public async Task<string> GetConsoleOutput(Guid serverId, int? lines, CancellationToken ct)
+    public Task<string> GetConsoleOutput(Guid serverId, int? lines, CancellationToken ct) =>
+        Hypervisor(() => ReadConsoleLog(serverId, lines, ct));
+
+    private async Task<string> ReadConsoleLog(Guid serverId, int? lines, CancellationToken ct)
     {
         var path = Path.Combine(InstanceDirectory(serverId), "console.log");
         if (!File.Exists(path))
@@ -351,7 +378,7 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
 
     private const int MaxConsoleBytes = 1 << 20;
 
-    public IReadOnlyCollection<Guid> ListInstances() => Libvirt(() =>
+    public IReadOnlyCollection<Guid> ListInstances() => Query(() => Libvirt<IReadOnlyCollection<Guid>>(() =>
     {
         var domains = Connection.ListAllDomains();
         try
@@ -363,7 +390,7 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         {
             foreach (var d in domains) d.Dispose();
         }
-    });
+    }));
 
     /// <summary>Nova's LIBVIRT_POWER_STATE: "being shut down" already counts as shut down.</summary>
     public static PowerState ToPowerState(DomainState state) => state switch
@@ -378,6 +405,9 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
 
     /// <summary>Removes cached images no instance has used for <see cref="LibvirtDriverOptions.ImageCacheMaxUnusedAge"/>.</summary>
     public Task<PruneResult> PruneImageCache(CancellationToken ct) => images.Prune(options.ImageCacheMaxUnusedAge, ct);
+
+    /// <summary>Removes the temporaries a crashed worker left in the image cache and the instance folders.</summary>
+    public IReadOnlyList<string> RemoveAbandonedTemporaries() => images.RemoveAbandonedTemporaries();
 
     public void Dispose()
     {
@@ -447,13 +477,14 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         }
         catch (LibvirtException e)
         {
+            DropIfDead(e);
             throw new HypervisorError(e.Message);
         }
     }
 
-    private static void Libvirt(Action call) => Libvirt(() => { call(); return 0; });
+    private void Libvirt(Action call) => Libvirt(() => { call(); return 0; });
 
-    private static T Libvirt<T>(Func<T> call)
+    private T Libvirt<T>(Func<T> call)
     {
         try
         {
@@ -461,7 +492,71 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         }
         catch (LibvirtException e)
         {
+            DropIfDead(e);
             throw new HypervisorError(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Runs one driver operation. When the libvirt connection was found dead while it ran (libvirtd restarted), the
+    /// operation runs once more on a fresh connection: every operation is safe to repeat, and the domain handles it
+    /// held belong to the dead connection, so retrying the single failed call would not do.
+    /// </summary>
+    private async Task<T> Hypervisor<T>(Func<Task<T>> operation)
+    {
+        var dropped = Volatile.Read(ref connectionsDropped);
+        try
+        {
+            return await AsHypervisorError(operation);
+        }
+        catch (HypervisorError e) when (Volatile.Read(ref connectionsDropped) != dropped)
+        {
+            log.LogInformation("Retrying on a new libvirt connection after: {Error}", e.Message);
+            return await AsHypervisorError(operation);
+        }
+    }
+
+    private Task Hypervisor(Func<Task> operation) => Hypervisor(async () =>
+    {
+        await operation();
+        return true;
+    });
+
+    /// <summary>The synchronous operations (state, listing, capacity): the same retry, completed within the call.</summary>
+    private T Query<T>(Func<T> operation) => Hypervisor(() => Task.FromResult(operation())).GetAwaiter().GetResult();
+
+    /// <summary>Hypervisor failures that are not libvirt's own (the instance folder, qemu-img, the image service) as well.</summary>
+    private async Task<T> AsHypervisorError<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (LibvirtException e)
+        {
+            DropIfDead(e);
+            throw new HypervisorError(e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or QemuImgException
+                                      or HttpRequestException or ObjectDisposedException)
+        {
+            throw new HypervisorError(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// After a failed call: when the connection is dead, every later call on it would fail too, so it is closed and
+    /// the next use opens a new one. A live connection (the failure was the call's own) is kept.
+    /// </summary>
+    private void DropIfDead(LibvirtException error)
+    {
+        lock (connecting)
+        {
+            if (connection is null || connection.IsAlive) return;
+            log.LogWarning("The libvirt connection to {Uri} is dead ({Error}); it will be reopened", options.Uri, error.Message);
+            connection.Dispose();
+            connection = null;
+            connectionsDropped++;
         }
     }
 }

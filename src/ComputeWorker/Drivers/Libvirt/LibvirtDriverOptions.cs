@@ -17,6 +17,8 @@ public sealed class LibvirtDriverOptions
     public int SoftRebootTimeoutSeconds { get; set; } = 120;
     /// <summary>How long a started domain may take to report RUNNING.</summary>
     public int StartTimeoutSeconds { get; set; } = 60;
+    /// <summary>An image download that brings no data for this long is resumed, and fails the build after the last attempt.</summary>
+    public TimeSpan ImageDownloadInactivityTimeout { get; set; } = ImageService.DefaultInactivityTimeout;
     /// <summary>Cached base images unused for longer than this are removed (Nova's <c>remove_unused_original_minimum_age_seconds</c>).</summary>
     public TimeSpan ImageCacheMaxUnusedAge { get; set; } = TimeSpan.FromHours(24);
 }
