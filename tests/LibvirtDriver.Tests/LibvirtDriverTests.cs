@@ -329,7 +329,7 @@ public sealed class LibvirtDriverTests : IAsyncLifetime
         var download = Path.Combine(root, "instances", "_base", ImageCache.BaseName("crashed") + ".0123456789abcdef0123456789abcdef.part");
         await File.WriteAllBytesAsync(overlay, new byte[512]);
         await File.WriteAllBytesAsync(download, new byte[512]);
-        var pruning = new ImageCachePruning([new Nova.ComputeWorker.Instances.ComputeNode("host-1", driver)],
+        var pruning = new ImageCachePruning([new Nova.ComputeWorker.Instances.ComputeNode("host-1", driver, new Nova.ComputeWorker.Instances.OperationJournal(Path.Combine(root, "state"), "host-1"))],
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ImageCachePruning>.Instance);
 
         await pruning.StartAsync(CancellationToken.None);
