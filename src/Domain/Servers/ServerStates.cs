@@ -16,6 +16,9 @@ public enum TaskState
     RebootingHard, RebootPendingHard, RebootStartedHard,
     Pausing, Unpausing, Suspending, Resuming, Rescuing, Unrescuing,
     Shelving, ShelvingImagePendingUpload, ShelvingImageUploading, ShelvingOffloading, Unshelving,
+    ResizePrep, ResizeMigrating, ResizeMigrated, ResizeFinish, ResizeReverting, ResizeConfirming,
+    Rebuilding, RebuildBlockDeviceMapping, RebuildSpawning,
+    ImageSnapshotPending, ImageSnapshot, ImagePendingUpload, ImageUploading, ImageBackup,
     Deleting,
 }
 
@@ -37,6 +40,7 @@ public enum ServerAction
 {
     Create, Delete, Stop, Start, Reboot, Lock, Unlock,
     Pause, Unpause, Suspend, Resume, Rescue, Unrescue, Shelve, ShelveOffload, Unshelve,
+    Resize, ConfirmResize, RevertResize, Migrate, Rebuild, CreateImage, CreateBackup,
 }
 
 public static class NovaNames
@@ -62,6 +66,19 @@ public static class NovaNames
         TaskState.ShelvingImagePendingUpload => "shelving_image_pending_upload",
         TaskState.ShelvingImageUploading => "shelving_image_uploading",
         TaskState.ShelvingOffloading => "shelving_offloading",
+        TaskState.ResizePrep => "resize_prep",
+        TaskState.ResizeMigrating => "resize_migrating",
+        TaskState.ResizeMigrated => "resize_migrated",
+        TaskState.ResizeFinish => "resize_finish",
+        TaskState.ResizeReverting => "resize_reverting",
+        TaskState.ResizeConfirming => "resize_confirming",
+        TaskState.RebuildBlockDeviceMapping => "rebuild_block_device_mapping",
+        TaskState.RebuildSpawning => "rebuild_spawning",
+        TaskState.ImageSnapshotPending => "image_snapshot_pending",
+        TaskState.ImageSnapshot => "image_snapshot",
+        TaskState.ImagePendingUpload => "image_pending_upload",
+        TaskState.ImageUploading => "image_uploading",
+        TaskState.ImageBackup => "image_backup",
         _ => task.Value.ToString().ToLowerInvariant(),
     };
 
@@ -69,6 +86,10 @@ public static class NovaNames
     public static string Of(ServerAction action) => action switch
     {
         ServerAction.ShelveOffload => "shelveOffload",
+        ServerAction.ConfirmResize => "confirmResize",
+        ServerAction.RevertResize => "revertResize",
+        ServerAction.CreateImage => "createImage",
+        ServerAction.CreateBackup => "createBackup",
         _ => action.ToString().ToLowerInvariant(),
     };
 
@@ -76,6 +97,11 @@ public static class NovaNames
     public static string ComputeEventOf(ServerAction action) => action switch
     {
         ServerAction.ShelveOffload => "compute_shelve_offload_instance",
+        ServerAction.Resize or ServerAction.Migrate => "compute_prep_resize",
+        ServerAction.ConfirmResize => "compute_confirm_resize",
+        ServerAction.RevertResize => "compute_revert_resize",
+        ServerAction.CreateImage => "compute_snapshot_instance",
+        ServerAction.CreateBackup => "compute_backup_instance",
         _ => $"compute_{action.ToString().ToLowerInvariant()}_instance",
     };
 }
@@ -90,22 +116,27 @@ public static class ServerStatus
         {
             TaskState.Rebooting or TaskState.RebootPending or TaskState.RebootStarted => "REBOOT",
             TaskState.RebootingHard or TaskState.RebootPendingHard or TaskState.RebootStartedHard => "HARD_REBOOT",
+            TaskState.Rebuilding or TaskState.RebuildBlockDeviceMapping or TaskState.RebuildSpawning => "REBUILD",
+            TaskState.ResizePrep or TaskState.ResizeMigrating or TaskState.ResizeMigrated or TaskState.ResizeFinish => "RESIZE",
             _ => "ACTIVE",
         },
         VmState.Stopped => task switch
         {
             TaskState.RebootingHard or TaskState.RebootPendingHard or TaskState.RebootStartedHard => "HARD_REBOOT",
+            TaskState.Rebuilding or TaskState.RebuildBlockDeviceMapping or TaskState.RebuildSpawning => "REBUILD",
+            TaskState.ResizePrep or TaskState.ResizeMigrating or TaskState.ResizeMigrated or TaskState.ResizeFinish => "RESIZE",
             _ => "SHUTOFF",
         },
         VmState.Paused => "PAUSED",
         VmState.Suspended => "SUSPENDED",
         VmState.Rescued => "RESCUE",
-        VmState.Resized => "VERIFY_RESIZE",
+        VmState.Resized => task is TaskState.ResizeReverting ? "REVERT_RESIZE" : "VERIFY_RESIZE",
         VmState.SoftDeleted => "SOFT_DELETED",
         VmState.Deleted => "DELETED",
         VmState.Error => task switch
         {
             TaskState.RebootingHard or TaskState.RebootPendingHard or TaskState.RebootStartedHard => "HARD_REBOOT",
+            TaskState.Rebuilding or TaskState.RebuildBlockDeviceMapping or TaskState.RebuildSpawning => "REBUILD",
             _ => "ERROR",
         },
         VmState.Shelved => "SHELVED",
