@@ -26,6 +26,12 @@ public sealed record ResourcesClaimed(Guid HostId, Guid ServerId, HostResources 
 /// </summary>
 public sealed record ClaimReleased(Guid HostId, Guid ServerId, HostResources Resources, bool BuildFailed = false) : IComputeHostEvent;
 
+/// <summary>
+/// A server's claim on this host changed size without leaving it: a resize to the same host holds old and new flavor
+/// at once, then the flavor it keeps after confirm or revert.
+/// </summary>
+public sealed record ClaimResized(Guid HostId, Guid ServerId, HostResources Resources) : IComputeHostEvent;
+
 /// <summary>A build succeeded on a host that had recent failures: the failure weigher forgets them (as Nova does).</summary>
 public sealed record BuildFailuresCleared(Guid HostId) : IComputeHostEvent;
 
@@ -49,7 +55,7 @@ public static class ComputeHostEventTypes
 {
     public static readonly IReadOnlyList<Type> All =
     [
-        typeof(ComputeHostRegistered), typeof(ComputeHostReconfigured), typeof(ResourcesClaimed), typeof(ClaimReleased),
+        typeof(ComputeHostRegistered), typeof(ComputeHostReconfigured), typeof(ResourcesClaimed), typeof(ClaimReleased), typeof(ClaimResized),
         typeof(BuildFailuresCleared), typeof(ComputeServiceDisabled), typeof(ComputeServiceEnabled),
         typeof(ComputeServiceForcedDown), typeof(ComputeServiceDeleted), typeof(ComputeHostZoneAssigned),
     ];
@@ -95,6 +101,10 @@ public sealed record ComputeHost(
             Claims = Require(state).Claims.Where(c => c.Key != e.ServerId).ToDictionary(c => c.Key, c => c.Value),
             RecentBuildFailures = Require(state).RecentBuildFailures + (e.BuildFailed ? 1 : 0),
         },
+        ClaimResized e => Require(state) with
+        {
+            Claims = new Dictionary<Guid, HostResources>(Require(state).Claims) { [e.ServerId] = e.Resources },
+        },
         BuildFailuresCleared => Require(state) with { RecentBuildFailures = 0 },
         ComputeServiceDisabled e => Require(state) with { Enabled = false, DisabledReason = e.Reason },
         ComputeServiceEnabled => Require(state) with { Enabled = true, DisabledReason = null },
@@ -120,6 +130,10 @@ public abstract record ComputeHostCommand
         string AvailabilityZone = "nova") : ComputeHostCommand;
     public sealed record Claim(Guid ServerId, HostResources Resources) : ComputeHostCommand;
     public sealed record Release(Guid ServerId, bool BuildFailed = false) : ComputeHostCommand;
+    /// <summary>A resize to the host the server is on: its claim grows from <paramref name="Held"/> to held + wanted.</summary>
+    public sealed record ClaimResize(Guid ServerId, HostResources Held, HostResources Wanted) : ComputeHostCommand;
+    /// <summary>The same-host resize ended (confirm, revert, failure): the claim becomes <paramref name="Kept"/>.</summary>
+    public sealed record SettleResize(Guid ServerId, HostResources Kept) : ComputeHostCommand;
     public sealed record RecordBuildSucceeded : ComputeHostCommand;
     public sealed record Disable(string? Reason) : ComputeHostCommand;
     public sealed record Enable : ComputeHostCommand;
@@ -158,6 +172,18 @@ public static class ComputeHostDecider
             throw new InsufficientHostResources(state.Name, "is disabled or forced down"),
         ComputeHostCommand.Claim c when !state.Free.Fits(c.Resources) => throw new InsufficientHostResources(state.Name),
         ComputeHostCommand.Claim c => [new ResourcesClaimed(state.Id, c.ServerId, c.Resources)],
+
+        ComputeHostCommand.ClaimResize when state is null || state.Deleted => throw new InsufficientHostResources("(unregistered)", "is not registered"),
+        ComputeHostCommand.ClaimResize c when !state.Claims.ContainsKey(c.ServerId) =>
+            Decide(new ComputeHostCommand.Claim(c.ServerId, c.Wanted), state),
+        ComputeHostCommand.ClaimResize c when state.Claims[c.ServerId] != c.Held => [], // redelivered: already grown
+        ComputeHostCommand.ClaimResize when !state.Enabled || state.ForcedDown =>
+            throw new InsufficientHostResources(state.Name, "is disabled or forced down"),
+        ComputeHostCommand.ClaimResize c when !state.Free.Fits(c.Wanted) => throw new InsufficientHostResources(state.Name),
+        ComputeHostCommand.ClaimResize c => [new ClaimResized(state.Id, c.ServerId, c.Held.Add(c.Wanted))],
+        ComputeHostCommand.SettleResize s when state is not null && state.Claims.TryGetValue(s.ServerId, out var now) && now != s.Kept =>
+            [new ClaimResized(state.Id, s.ServerId, s.Kept)],
+        ComputeHostCommand.SettleResize => [],
 
         ComputeHostCommand.Release r when state is not null && state.Claims.TryGetValue(r.ServerId, out var held) =>
             [new ClaimReleased(state.Id, r.ServerId, held, r.BuildFailed)],

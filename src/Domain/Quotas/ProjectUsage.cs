@@ -15,9 +15,12 @@ public sealed record QuotaUsageReserved(Guid ProjectStreamId, string ProjectId, 
 
 public sealed record QuotaUsageReleased(Guid ProjectStreamId, string ProjectId, Guid ServerId);
 
+/// <summary>A resize changed what the server counts: the larger of both flavors while it runs, the kept one after.</summary>
+public sealed record QuotaUsageResized(Guid ProjectStreamId, string ProjectId, Guid ServerId, ServerUsage Usage);
+
 public static class ProjectUsageEventTypes
 {
-    public static readonly IReadOnlyList<Type> All = [typeof(QuotaUsageReserved), typeof(QuotaUsageReleased)];
+    public static readonly IReadOnlyList<Type> All = [typeof(QuotaUsageReserved), typeof(QuotaUsageReleased), typeof(QuotaUsageResized)];
 }
 
 /// <summary>
@@ -41,6 +44,10 @@ public sealed record ProjectUsage(Guid Id, string ProjectId, IReadOnlyDictionary
         {
             Servers = (state?.Servers ?? new Dictionary<Guid, ServerUsage>()).Where(s => s.Key != e.ServerId)
                 .ToDictionary(s => s.Key, s => s.Value),
+        },
+        QuotaUsageResized e => (state ?? Empty(e.ProjectStreamId, e.ProjectId)) with
+        {
+            Servers = new Dictionary<Guid, ServerUsage>((state ?? Empty(e.ProjectStreamId, e.ProjectId)).Servers) { [e.ServerId] = e.Usage },
         },
         _ => state ?? throw new InvalidOperationException("unknown project usage event"),
     };
@@ -80,6 +87,28 @@ public static class ProjectUsageDecider
     public static IReadOnlyList<object> Reserve(ProjectUsage? usage, string projectId, IEnumerable<Guid> servers, ServerUsage each) =>
         servers.Where(id => usage?.Servers.ContainsKey(id) != true)
             .Select(id => (object)new QuotaUsageReserved(ProjectUsageId.From(projectId), projectId, id, each)).ToList();
+
+    /// <summary>
+    /// A resize to <paramref name="wanted"/>: the server counts the larger of both flavors until it ends (a resize up
+    /// takes the difference now, as Nova checks it), refused when that difference does not fit.
+    /// </summary>
+    public static IReadOnlyList<object> Resize(ProjectUsage? usage, QuotaLimits limits, Guid serverId, ServerUsage wanted)
+    {
+        if (usage is null || !usage.Servers.TryGetValue(serverId, out var held)) return [];
+        var during = new ServerUsage(Math.Max(held.Cores, wanted.Cores), Math.Max(held.RamMb, wanted.RamMb));
+        if (during == held) return [];
+        if (!QuotaLimits.Allows(limits.Cores, usage.Cores - held.Cores + (long)during.Cores))
+            throw new QuotaExceeded("cores", during.Cores - held.Cores, usage.Cores, limits.Cores);
+        if (!QuotaLimits.Allows(limits.RamMb, usage.RamMb - held.RamMb + (long)during.RamMb))
+            throw new QuotaExceeded("ram", during.RamMb - held.RamMb, usage.RamMb, limits.RamMb);
+        return [new QuotaUsageResized(usage.Id, usage.ProjectId, serverId, during)];
+    }
+
+    /// <summary>The resize ended: the server counts <paramref name="kept"/> (idempotent).</summary>
+    public static IReadOnlyList<object> Settle(ProjectUsage? usage, Guid serverId, ServerUsage kept) =>
+        usage is not null && usage.Servers.TryGetValue(serverId, out var held) && held != kept
+            ? [new QuotaUsageResized(usage.Id, usage.ProjectId, serverId, kept)]
+            : [];
 
     /// <summary>Released exactly once: a second release finds nothing.</summary>
     public static IReadOnlyList<object> Release(ProjectUsage? usage, Guid serverId) =>

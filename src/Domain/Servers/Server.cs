@@ -30,7 +30,8 @@ public sealed record Server(
     CreateBatch? Batch = null,
     string? HostZone = null,
     Guid? ShelveImageId = null,
-    DateTimeOffset? ShelvedAt = null)
+    DateTimeOffset? ShelvedAt = null,
+    Migration? Migration = null)
 {
     /// <summary>Builds a server gets before it goes to error (Nova's max_attempts).</summary>
     public const int MaxBuildAttempts = 3;
@@ -53,6 +54,8 @@ public sealed record Server(
 
         if (state is null)
             throw new InvalidOperationException($"{@event.GetType().Name} before ServerCreateRequested");
+
+        if (ResizeEvents.Evolve(state, @event) is { } resized) return resized;
 
         return @event switch
         {
@@ -133,7 +136,8 @@ public sealed record Server(
             ServerGuestLost e => state with { VmState = VmState.Error, TaskState = null, PowerState = PowerState.NoState, Fault = e.Fault },
             ServerLocked e => state with { Locked = true, LockedBy = e.LockedBy, LockedReason = e.Reason },
             ServerUnlocked => state with { Locked = false, LockedBy = null, LockedReason = null },
-            ServerStateReset e => state with { VmState = e.VmState, TaskState = null },
+            // A reset ends a migration too: the server stays where it is now (the other host's claim is given back alongside).
+            ServerStateReset e => state with { VmState = e.VmState, TaskState = null, Migration = null },
             ServerDeleteRequested => state with { TaskState = Servers.TaskState.Deleting },
             ServerDeleted e => state with
             {

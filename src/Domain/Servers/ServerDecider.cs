@@ -6,7 +6,7 @@ namespace Nova.Domain.Servers;
 public sealed record Requester(string UserId, string ProjectId, bool IsAdmin);
 
 /// <summary>What can be asked of a server: by users through the API, by the scheduler, by its host.</summary>
-public abstract record ServerCommand
+public abstract partial record ServerCommand
 {
     // User commands
     public sealed record Create(
@@ -98,6 +98,7 @@ public static class ServerDecider
                 ? throw new ServerNotFound(state?.Id ?? Guid.Empty)
                 : Nothing; // a late report for a server that is gone
 
+        if (ResizeDecider.Decide(command, state) is { } resize) return resize;
         var id = state.Id;
         return command switch
         {
@@ -219,7 +220,8 @@ public static class ServerDecider
     private static bool IsUserCommand(ServerCommand command) => command is ServerCommand.Stop or ServerCommand.Start
         or ServerCommand.Reboot or ServerCommand.Lock or ServerCommand.Unlock or ServerCommand.Delete or ServerCommand.ResetState
         or ServerCommand.Pause or ServerCommand.Unpause or ServerCommand.Suspend or ServerCommand.Resume
-        or ServerCommand.Rescue or ServerCommand.Unrescue or ServerCommand.Shelve or ServerCommand.ShelveOffload or ServerCommand.Unshelve;
+        or ServerCommand.Rescue or ServerCommand.Unrescue or ServerCommand.Shelve or ServerCommand.ShelveOffload or ServerCommand.Unshelve
+        || ResizeDecider.IsUserCommand(command);
 
     /// <summary><paramref name="needsHost"/>: the action asks the server's host, so a server without one is in the wrong state.</summary>
     private static IReadOnlyList<object> UserAction(
@@ -290,6 +292,7 @@ public static class ServerDecider
         var where = c.Host is null ? "the scheduler" : $"host {c.Host}";
         var message = $"{c.Operation} of instance {id} got no answer from {where} after {c.Attempts} attempts.";
         var timedOut = new ServerOperationTimedOut(id, c.Host, c.Operation, task, c.Attempts);
+        if (ResizeDecider.TimedOut(state, message, c.Now) is { } resizeEnd) return [timedOut, .. resizeEnd];
         object end = (state.VmState, task) switch
         {
             (_, TaskState.Deleting) => new ServerDeleted(id, c.Now),
