@@ -92,19 +92,13 @@ public sealed record ComputeHost(
         {
             AggregateZone = e.Zone, AvailabilityZone = e.Zone ?? Require(state).ZoneReported,
         },
-        ResourcesClaimed e => Require(state) with
-        {
-            Claims = new Dictionary<Guid, HostResources>(Require(state).Claims) { [e.ServerId] = e.Resources },
-        },
+        ResourcesClaimed e => WithClaim(Require(state), e.ServerId, e.Resources),
         ClaimReleased e => Require(state) with
         {
             Claims = Require(state).Claims.Where(c => c.Key != e.ServerId).ToDictionary(c => c.Key, c => c.Value),
             RecentBuildFailures = Require(state).RecentBuildFailures + (e.BuildFailed ? 1 : 0),
         },
-        ClaimResized e => Require(state) with
-        {
-            Claims = new Dictionary<Guid, HostResources>(Require(state).Claims) { [e.ServerId] = e.Resources },
-        },
+        ClaimResized e => WithClaim(Require(state), e.ServerId, e.Resources),
         BuildFailuresCleared => Require(state) with { RecentBuildFailures = 0 },
         ComputeServiceDisabled e => Require(state) with { Enabled = false, DisabledReason = e.Reason },
         ComputeServiceEnabled => Require(state) with { Enabled = true, DisabledReason = null },
@@ -112,6 +106,9 @@ public sealed record ComputeHost(
         ComputeServiceDeleted => Require(state) with { Deleted = true },
         _ => Require(state),
     };
+
+    private static ComputeHost WithClaim(ComputeHost state, Guid serverId, HostResources resources) =>
+        state with { Claims = new Dictionary<Guid, HostResources>(state.Claims) { [serverId] = resources } };
 
     private static ComputeHost Require(ComputeHost? state) =>
         state ?? throw new InvalidOperationException("host event before ComputeHostRegistered");
@@ -164,23 +161,11 @@ public static class ComputeHostDecider
             [new ComputeHostReconfigured(state.Id, r.Inventory, r.Capacity, r.AvailabilityZone)],
         ComputeHostCommand.Report => [],
 
-        ComputeHostCommand.Claim c when c.Resources.Vcpus < 0 || c.Resources.MemoryMb < 0 || c.Resources.DiskGb < 0 =>
-            throw new ArgumentOutOfRangeException(nameof(command), "a claim cannot be negative"),
-        ComputeHostCommand.Claim when state is null || state.Deleted => throw new InsufficientHostResources("(unregistered)", "is not registered"),
-        ComputeHostCommand.Claim c when state.Claims.ContainsKey(c.ServerId) => [], // redelivered: already claimed
-        ComputeHostCommand.Claim when !state.Enabled || state.ForcedDown =>
-            throw new InsufficientHostResources(state.Name, "is disabled or forced down"),
-        ComputeHostCommand.Claim c when !state.Free.Fits(c.Resources) => throw new InsufficientHostResources(state.Name),
-        ComputeHostCommand.Claim c => [new ResourcesClaimed(state.Id, c.ServerId, c.Resources)],
-
-        ComputeHostCommand.ClaimResize when state is null || state.Deleted => throw new InsufficientHostResources("(unregistered)", "is not registered"),
-        ComputeHostCommand.ClaimResize c when !state.Claims.ContainsKey(c.ServerId) =>
-            Decide(new ComputeHostCommand.Claim(c.ServerId, c.Wanted), state),
-        ComputeHostCommand.ClaimResize c when state.Claims[c.ServerId] != c.Held => [], // redelivered: already grown
-        ComputeHostCommand.ClaimResize when !state.Enabled || state.ForcedDown =>
-            throw new InsufficientHostResources(state.Name, "is disabled or forced down"),
-        ComputeHostCommand.ClaimResize c when !state.Free.Fits(c.Wanted) => throw new InsufficientHostResources(state.Name),
-        ComputeHostCommand.ClaimResize c => [new ClaimResized(state.Id, c.ServerId, c.Held.Add(c.Wanted))],
+        ComputeHostCommand.Claim c => Claim(state, c.ServerId, c.Resources),
+        // A redelivered resize finds the claim grown already; one without a claim here is an ordinary claim.
+        ComputeHostCommand.ClaimResize c => state?.Claims.TryGetValue(c.ServerId, out var held) != true || state.Deleted
+            ? Claim(state, c.ServerId, c.Wanted)
+            : held == c.Held ? Claim(state, c.ServerId, c.Wanted, held) : [],
         ComputeHostCommand.SettleResize s when state is not null && state.Claims.TryGetValue(s.ServerId, out var now) && now != s.Kept =>
             [new ClaimResized(state.Id, s.ServerId, s.Kept)],
         ComputeHostCommand.SettleResize => [],
@@ -205,4 +190,18 @@ public static class ComputeHostDecider
         ComputeHostCommand.AssignZone => [],
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
+
+    /// <summary>Takes <paramref name="wanted"/> for the server; on top of <paramref name="held"/>, its claim here, for a same-host resize.</summary>
+    private static IReadOnlyList<object> Claim(ComputeHost? state, Guid serverId, HostResources wanted, HostResources? held = null)
+    {
+        if (wanted.Vcpus < 0 || wanted.MemoryMb < 0 || wanted.DiskGb < 0)
+            throw new ArgumentOutOfRangeException(nameof(wanted), "a claim cannot be negative");
+        if (state is null || state.Deleted) throw new InsufficientHostResources("(unregistered)", "is not registered");
+        if (held is null && state.Claims.ContainsKey(serverId)) return []; // redelivered: already claimed
+        if (!state.Enabled || state.ForcedDown) throw new InsufficientHostResources(state.Name, "is disabled or forced down");
+        if (!state.Free.Fits(wanted)) throw new InsufficientHostResources(state.Name);
+        return held is { } before
+            ? [new ClaimResized(state.Id, serverId, before.Add(wanted))]
+            : [new ResourcesClaimed(state.Id, serverId, wanted)];
+    }
 }

@@ -36,21 +36,18 @@ public sealed record ProjectUsage(Guid Id, string ProjectId, IReadOnlyDictionary
 
     public static ProjectUsage Evolve(ProjectUsage? state, object @event) => @event switch
     {
-        QuotaUsageReserved e => (state ?? Empty(e.ProjectStreamId, e.ProjectId)) with
-        {
-            Servers = new Dictionary<Guid, ServerUsage>((state ?? Empty(e.ProjectStreamId, e.ProjectId)).Servers) { [e.ServerId] = e.Usage },
-        },
+        QuotaUsageReserved e => Counting(state ?? Empty(e.ProjectStreamId, e.ProjectId), e.ServerId, e.Usage),
         QuotaUsageReleased e => (state ?? Empty(e.ProjectStreamId, e.ProjectId)) with
         {
             Servers = (state?.Servers ?? new Dictionary<Guid, ServerUsage>()).Where(s => s.Key != e.ServerId)
                 .ToDictionary(s => s.Key, s => s.Value),
         },
-        QuotaUsageResized e => (state ?? Empty(e.ProjectStreamId, e.ProjectId)) with
-        {
-            Servers = new Dictionary<Guid, ServerUsage>((state ?? Empty(e.ProjectStreamId, e.ProjectId)).Servers) { [e.ServerId] = e.Usage },
-        },
+        QuotaUsageResized e => Counting(state ?? Empty(e.ProjectStreamId, e.ProjectId), e.ServerId, e.Usage),
         _ => state ?? throw new InvalidOperationException("unknown project usage event"),
     };
+
+    private static ProjectUsage Counting(ProjectUsage usage, Guid serverId, ServerUsage counted) =>
+        usage with { Servers = new Dictionary<Guid, ServerUsage>(usage.Servers) { [serverId] = counted } };
 
     public static ProjectUsage Empty(Guid id, string projectId) => new(id, projectId, new Dictionary<Guid, ServerUsage>());
 }

@@ -55,42 +55,15 @@ public static class NovaNames
     public static string? Of(TaskState? task) => task switch
     {
         null => null,
-        TaskState.BlockDeviceMapping => "block_device_mapping",
         TaskState.PoweringOff => "powering-off",
         TaskState.PoweringOn => "powering-on",
-        TaskState.RebootPending => "reboot_pending",
-        TaskState.RebootStarted => "reboot_started",
-        TaskState.RebootingHard => "rebooting_hard",
-        TaskState.RebootPendingHard => "reboot_pending_hard",
-        TaskState.RebootStartedHard => "reboot_started_hard",
-        TaskState.ShelvingImagePendingUpload => "shelving_image_pending_upload",
-        TaskState.ShelvingImageUploading => "shelving_image_uploading",
-        TaskState.ShelvingOffloading => "shelving_offloading",
-        TaskState.ResizePrep => "resize_prep",
-        TaskState.ResizeMigrating => "resize_migrating",
-        TaskState.ResizeMigrated => "resize_migrated",
-        TaskState.ResizeFinish => "resize_finish",
-        TaskState.ResizeReverting => "resize_reverting",
-        TaskState.ResizeConfirming => "resize_confirming",
-        TaskState.RebuildBlockDeviceMapping => "rebuild_block_device_mapping",
-        TaskState.RebuildSpawning => "rebuild_spawning",
-        TaskState.ImageSnapshotPending => "image_snapshot_pending",
-        TaskState.ImageSnapshot => "image_snapshot",
-        TaskState.ImagePendingUpload => "image_pending_upload",
-        TaskState.ImageUploading => "image_uploading",
-        TaskState.ImageBackup => "image_backup",
-        _ => task.Value.ToString().ToLowerInvariant(),
+        _ => string.Concat(task.Value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())),
     };
 
     /// <summary>Nova's instance-action names (os-instance-actions): the API's action names.</summary>
     public static string Of(ServerAction action) => action switch
     {
-        ServerAction.ShelveOffload => "shelveOffload",
-        ServerAction.ConfirmResize => "confirmResize",
-        ServerAction.RevertResize => "revertResize",
-        ServerAction.CreateImage => "createImage",
-        ServerAction.CreateBackup => "createBackup",
-        _ => action.ToString().ToLowerInvariant(),
+        _ => char.ToLowerInvariant(action.ToString()[0]) + action.ToString()[1..],
     };
 
     /// <summary>The host's event of an action in os-instance-actions (Nova's compute manager method): compute_shelve_offload_instance.</summary>
@@ -115,32 +88,27 @@ public static class ServerStatus
         VmState.Active => task switch
         {
             TaskState.Rebooting or TaskState.RebootPending or TaskState.RebootStarted => "REBOOT",
-            TaskState.RebootingHard or TaskState.RebootPendingHard or TaskState.RebootStartedHard => "HARD_REBOOT",
-            TaskState.Rebuilding or TaskState.RebuildBlockDeviceMapping or TaskState.RebuildSpawning => "REBUILD",
-            TaskState.ResizePrep or TaskState.ResizeMigrating or TaskState.ResizeMigrated or TaskState.ResizeFinish => "RESIZE",
-            _ => "ACTIVE",
+            _ => Moving(task) ?? "ACTIVE",
         },
-        VmState.Stopped => task switch
-        {
-            TaskState.RebootingHard or TaskState.RebootPendingHard or TaskState.RebootStartedHard => "HARD_REBOOT",
-            TaskState.Rebuilding or TaskState.RebuildBlockDeviceMapping or TaskState.RebuildSpawning => "REBUILD",
-            TaskState.ResizePrep or TaskState.ResizeMigrating or TaskState.ResizeMigrated or TaskState.ResizeFinish => "RESIZE",
-            _ => "SHUTOFF",
-        },
+        VmState.Stopped => Moving(task) ?? "SHUTOFF",
         VmState.Paused => "PAUSED",
         VmState.Suspended => "SUSPENDED",
         VmState.Rescued => "RESCUE",
         VmState.Resized => task is TaskState.ResizeReverting ? "REVERT_RESIZE" : "VERIFY_RESIZE",
         VmState.SoftDeleted => "SOFT_DELETED",
         VmState.Deleted => "DELETED",
-        VmState.Error => task switch
-        {
-            TaskState.RebootingHard or TaskState.RebootPendingHard or TaskState.RebootStartedHard => "HARD_REBOOT",
-            TaskState.Rebuilding or TaskState.RebuildBlockDeviceMapping or TaskState.RebuildSpawning => "REBUILD",
-            _ => "ERROR",
-        },
+        VmState.Error => Moving(task) is { } moving and not "RESIZE" ? moving : "ERROR",
         VmState.Shelved => "SHELVED",
         VmState.ShelvedOffloaded => "SHELVED_OFFLOADED",
         _ => "UNKNOWN",
+    };
+
+    /// <summary>The status a task shows over its vm_state (Nova's _STATE_MAP rows shared by several states).</summary>
+    private static string? Moving(TaskState? task) => task switch
+    {
+        TaskState.RebootingHard or TaskState.RebootPendingHard or TaskState.RebootStartedHard => "HARD_REBOOT",
+        TaskState.Rebuilding or TaskState.RebuildBlockDeviceMapping or TaskState.RebuildSpawning => "REBUILD",
+        TaskState.ResizePrep or TaskState.ResizeMigrating or TaskState.ResizeMigrated or TaskState.ResizeFinish => "RESIZE",
+        _ => null,
     };
 }

@@ -41,13 +41,7 @@ public static class ResizeDecider
         var m = state.Migration;
         return command switch
         {
-            ServerCommand.Resize c => Request(state, c.By, ServerAction.Resize, () =>
-                c.NewFlavor.Id == state.Flavor.Id
-                    ? throw new ArgumentException("When resizing, instances must change flavor!")
-                    : c.NewFlavor.DiskGb < state.Flavor.DiskGb && c.NewFlavor.DiskGb != 0
-                        ? throw new ArgumentException("Resizing to a smaller disk flavor is not allowed.")
-                        : new ServerResizeRequested(id, new Migration(c.MigrationId, MigrationKind.Resize, state.Host!, state.Flavor,
-                            c.NewFlavor, state.VmState, c.TransferImageId, SourceZone: state.HostZone), c.Now)),
+            ServerCommand.Resize c => Request(state, c.By, ServerAction.Resize, () => ResizeTo(state, c)),
             ServerCommand.Migrate c => Request(state, c.By, ServerAction.Migrate, () =>
                 c.Host is not null && c.Host == state.Host
                     ? throw new ArgumentException($"The target host {c.Host} is the host the instance is already on.")
@@ -135,6 +129,15 @@ public static class ResizeDecider
                 [new ServerResizeConfirmed(id, m.Id, host, now)],
             _ => Nothing,
         };
+    }
+
+    private static ServerResizeRequested ResizeTo(Server state, ServerCommand.Resize c)
+    {
+        if (c.NewFlavor.Id == state.Flavor.Id) throw new ArgumentException("When resizing, instances must change flavor!");
+        if (c.NewFlavor.DiskGb < state.Flavor.DiskGb && c.NewFlavor.DiskGb != 0)
+            throw new ArgumentException("Resizing to a smaller disk flavor is not allowed.");
+        return new ServerResizeRequested(state.Id, new Migration(c.MigrationId, MigrationKind.Resize, state.Host!, state.Flavor,
+            c.NewFlavor, state.VmState, c.TransferImageId, SourceZone: state.HostZone), c.Now);
     }
 
     private static IReadOnlyList<object> Request(Server state, Requester by, ServerAction action, Func<object> decide)

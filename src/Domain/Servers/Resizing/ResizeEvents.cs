@@ -21,6 +21,7 @@ public sealed record Migration(
     string? SourceZone = null)
 {
     public bool SameHost => TargetHost == SourceHost;
+    public PowerState ResumePowerState => ResumeState == VmState.Active ? PowerState.Running : PowerState.Shutdown;
     public ServerAction Action => Kind == MigrationKind.Migrate ? ServerAction.Migrate : ServerAction.Resize;
 }
 
@@ -83,28 +84,22 @@ public static class ResizeEvents
         {
             VmState = VmState.Resized, TaskState = null, Host = e.TargetHost, HostZone = state.Migration!.TargetZone ?? state.HostZone,
             Flavor = state.Migration.NewFlavor, Fault = null,
-            PowerState = state.Migration.ResumeState == VmState.Active ? PowerState.Running : PowerState.Shutdown,
+            PowerState = state.Migration.ResumePowerState,
         },
         ServerResizeConfirmRequested => state with { TaskState = Servers.TaskState.ResizeConfirming },
         ServerResizeConfirmed => state with { VmState = state.Migration!.ResumeState, TaskState = null, Migration = null },
         ServerResizeRevertRequested => state with { TaskState = Servers.TaskState.ResizeReverting },
-        ServerResizeRolledBackOnTarget => state with
-        {
-            // Back on the source with the old flavor; the task goes on while the source brings its guest back.
-            VmState = state.Migration!.ResumeState, TaskState = Servers.TaskState.ResizeReverting, Host = state.Migration.SourceHost,
-            HostZone = state.Migration.SourceZone ?? state.HostZone, Flavor = state.Migration.OldFlavor,
-        },
-        ServerResizeReverted => state with
-        {
-            VmState = state.Migration!.ResumeState, TaskState = null, Migration = null, Host = state.Migration.SourceHost,
-            Flavor = state.Migration.OldFlavor,
-            PowerState = state.Migration.ResumeState == VmState.Active ? PowerState.Running : PowerState.Shutdown,
-        },
-        ServerResizeFailed => state with
-        {
-            VmState = state.Migration!.ResumeState, TaskState = null, Migration = null, Host = state.Migration.SourceHost,
-            Flavor = state.Migration.OldFlavor,
-        },
+        // Back on the source with the old flavor; the task goes on while the source brings its guest back.
+        ServerResizeRolledBackOnTarget => OnSource(state) with { TaskState = Servers.TaskState.ResizeReverting, Migration = state.Migration },
+        ServerResizeReverted => OnSource(state) with { PowerState = state.Migration!.ResumePowerState },
+        ServerResizeFailed => OnSource(state),
         _ => null,
+    };
+
+    /// <summary>The server on its source with its old flavor, as before the migration started.</summary>
+    private static Server OnSource(Server state) => state with
+    {
+        VmState = state.Migration!.ResumeState, TaskState = null, Migration = null, Host = state.Migration.SourceHost,
+        HostZone = state.Migration.SourceZone ?? state.HostZone, Flavor = state.Migration.OldFlavor,
     };
 }
