@@ -45,6 +45,12 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
     passed += int(c.get("passed", 0))
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    # Name the failures on stderr, just above the totals, where a truncated CI log still shows them.
+    for r in ET.parse(path).getroot().iter("{%s}UnitTestResult" % ns["t"]):
+        if r.get("outcome") not in ("Passed", "NotExecuted"):
+            message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+            first = (message.text or "").strip().splitlines()[:1] if message is not None else []
+            print("FAILED:", r.get("testName"), "--", first[0][:300] if first else "", file=sys.stderr)
 print(passed, failed)
 PY
 )
