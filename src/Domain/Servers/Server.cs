@@ -30,7 +30,8 @@ public sealed record Server(
     CreateBatch? Batch = null,
     string? HostZone = null,
     Guid? ShelveImageId = null,
-    DateTimeOffset? ShelvedAt = null)
+    DateTimeOffset? ShelvedAt = null,
+    ServerSnapshot? Snapshot = null)
 {
     /// <summary>Builds a server gets before it goes to error (Nova's max_attempts).</summary>
     public const int MaxBuildAttempts = 3;
@@ -87,6 +88,8 @@ public sealed record Server(
                 TaskState = null,
                 // A shelve that failed deletes the image it was writing.
                 ShelveImageId = e.Action == ServerAction.Shelve ? null : state.ShelveImageId,
+                // So does a snapshot or a backup.
+                Snapshot = e.Action is ServerAction.CreateImage or ServerAction.CreateBackup ? null : state.Snapshot,
             },
             ServerPauseRequested => state with { TaskState = Servers.TaskState.Pausing },
             ServerPaused => state with { VmState = VmState.Paused, TaskState = null, PowerState = PowerState.Paused },
@@ -131,6 +134,25 @@ public sealed record Server(
                     ? VmState.Stopped : state.VmState,
             },
             ServerGuestLost e => state with { VmState = VmState.Error, TaskState = null, PowerState = PowerState.NoState, Fault = e.Fault },
+            ServerRebuildRequested e => state with { TaskState = Servers.TaskState.Rebuilding, ImageId = e.ImageId, Name = e.Name ?? state.Name },
+            ServerRebuildStepStarted e => state with { TaskState = e.Step },
+            ServerRebuilt e => state with
+            {
+                VmState = e.VmState, TaskState = null, Fault = null, LaunchedAt = e.LaunchedAt,
+                PowerState = e.VmState == VmState.Stopped ? PowerState.Shutdown : PowerState.Running,
+            },
+            ServerRebuildFailed e => state with { VmState = VmState.Error, TaskState = null, Fault = e.Fault },
+            ServerImageCreateRequested e => state with
+            {
+                TaskState = Servers.TaskState.ImageSnapshotPending, Snapshot = new ServerSnapshot(e.ImageId, ServerAction.CreateImage),
+            },
+            ServerBackupRequested e => state with
+            {
+                TaskState = Servers.TaskState.ImageBackup,
+                Snapshot = new ServerSnapshot(e.ImageId, ServerAction.CreateBackup, e.BackupType, e.Rotation),
+            },
+            ServerSnapshotStepStarted e => state with { TaskState = e.Step },
+            ServerSnapshotted => state with { TaskState = null, Snapshot = null },
             ServerLocked e => state with { Locked = true, LockedBy = e.LockedBy, LockedReason = e.Reason },
             ServerUnlocked => state with { Locked = false, LockedBy = null, LockedReason = null },
             ServerStateReset e => state with { VmState = e.VmState, TaskState = null },
