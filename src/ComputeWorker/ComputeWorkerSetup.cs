@@ -94,7 +94,9 @@ public static class ComputeWorkerSetup
     private static IComputeDriver CreateDriver(ComputeWorkerOptions options, string host, Func<CancellationToken, Task<string>> imageToken) => options.Driver switch
     {
         // Each fake host keeps its guests beside its journal, so they outlive a restart of this process.
-        "fake" => new FakeDriver(options.Fake, options.Fake.Persistent ? Path.Combine(options.StatePath, host, "fake-domains") : null),
+        // Snapshots go to the same image service a libvirt host uses (Libvirt:ImageServiceUrl, with the same token).
+        "fake" => new FakeDriver(options.Fake, options.Fake.Persistent ? Path.Combine(options.StatePath, host, "fake-domains") : null,
+            new ImageService(new HttpClient { Timeout = TimeSpan.FromMinutes(5) }, options.Libvirt.ImageServiceUrl, imageToken)),
         "libvirt" => CreateLibvirtDriver(options.Libvirt, imageToken),
         _ => throw new InvalidOperationException($"Unknown compute driver '{options.Driver}' (supported: fake, libvirt)"),
     };

@@ -68,6 +68,14 @@ public sealed class QemuImg
             sizeBytes.ToString(CultureInfo.InvariantCulture)], metadataTimeout, limited: false, cancellationToken);
     }
 
+    /// <summary><c>qemu-img create -f FORMAT PATH SIZE</c>: an empty image.</summary>
+    public Task Create(string path, string format, long sizeBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sizeBytes);
+        return Run(["create", "-q", "-f", format, path, sizeBytes.ToString(CultureInfo.InvariantCulture)],
+            metadataTimeout, limited: false, cancellationToken);
+    }
+
     private static string CacheArgument(QemuCacheMode mode) => mode switch
     {
         QemuCacheMode.None => "none",

@@ -12,7 +12,7 @@ public static class GlanceImage
     public static Dictionary<string, object?> Fields(ImageRecord i)
     {
         var id = i.Id.ToString();
-        return new Dictionary<string, object?>
+        var fields = new Dictionary<string, object?>
         {
             ["id"] = id,
             ["name"] = i.Name,
@@ -36,6 +36,9 @@ public static class GlanceImage
             ["file"] = $"/v2/images/{id}/file",
             ["schema"] = "/v2/schemas/image",
         };
+        // Additional properties are top-level in Glance v2; the core fields above win.
+        foreach (var (key, value) in i.Properties ?? []) fields.TryAdd(key, value);
+        return fields;
     }
 }
 

@@ -53,7 +53,7 @@ public static class ImageEndpoints
             ["progress"] = i.Status == "active" ? 100 : 0,
             ["created"] = NovaJson.Time(i.CreatedAt),
             ["updated"] = NovaJson.Time(i.UpdatedAt),
-            ["metadata"] = new Dictionary<string, string>(),
+            ["metadata"] = new Dictionary<string, string>(i.Properties ?? []),
             ["OS-EXT-IMG-SIZE:size"] = i.Size,
         };
         if (computeOnly)

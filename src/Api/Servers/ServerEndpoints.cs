@@ -142,7 +142,7 @@ public static class ServerEndpoints
 
     private static readonly HashSet<string> NotImplementedActions =
     [
-        "resize", "confirmResize", "revertResize", "rebuild", "createImage", "createBackup", "migrate",
+        "resize", "confirmResize", "revertResize", "migrate",
         "os-migrateLive", "evacuate", "forceDelete", "restore",
         "changePassword", "trigger_crash_dump", "os-getVNCConsole", "os-getSerialConsole", "addSecurityGroup",
         "removeSecurityGroup", "injectNetworkInfo", "resetNetwork",
@@ -170,6 +170,9 @@ public static class ServerEndpoints
             await reads.WaitFor(rescued.Write, ct);
             return NovaJson.Json(new { adminPass = rescued.AdminPass });
         }
+        if (action == "rebuild") return await ServerImageActions.Rebuild(serverId, args, http, mediator, reads, caller, ct);
+        if (action == "createImage") return await ServerImageActions.CreateImage(serverId, args, http, mediator, reads, ct);
+        if (action == "createBackup") return await ServerImageActions.CreateBackup(serverId, args, http, mediator, reads, ct);
         ServerWrite write = action switch
         {
             "os-stop" => await mediator.Send(new StopServer(serverId), ct),

@@ -52,6 +52,9 @@ public static class NovaPolicy
         ["os_compute_api:os-shelve:shelve"] = PolicyDefault.ProjectMemberOrAdmin,
         ["os_compute_api:os-shelve:shelve_offload"] = PolicyDefault.Admin,
         ["os_compute_api:os-shelve:unshelve"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:servers:rebuild"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:servers:create_image"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:os-create-backup"] = PolicyDefault.ProjectMemberOrAdmin,
         // Actions this control plane does not implement yet answer 501, after the policy check.
         ["os_compute_api:servers:unimplemented_action"] = PolicyDefault.ProjectMemberOrAdmin,
         ["os_compute_api:os-instance-actions:list"] = PolicyDefault.ProjectReaderOrAdmin,

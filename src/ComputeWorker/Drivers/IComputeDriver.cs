@@ -46,9 +46,16 @@ public interface IComputeDriver
     Task Unrescue(Guid serverId, CancellationToken ct);
     /// <summary>
     /// Stores the instance's root disk as image <paramref name="imageId"/> in the image service (a standalone
-    /// image, no backing file), as Nova's snapshot does; the instance should be powered off first.
+    /// image, no backing file), as Nova's snapshot does. A running or paused guest is saved first and brought back
+    /// as it was afterwards (Nova's cold snapshot), so the disk is consistent.
     /// </summary>
     Task Snapshot(Guid serverId, string imageId, CancellationToken ct);
+    /// <summary>
+    /// Nova's rebuild: the instance's disk replaced by a fresh one from <see cref="InstanceSpec.ImageId"/> (the old one
+    /// removed only once the new one exists), the guest defined again and started unless <paramref name="powerOn"/>
+    /// is false. Safe to repeat.
+    /// </summary>
+    Task Rebuild(InstanceSpec spec, bool powerOn, CancellationToken ct);
     /// <summary>The instance's serial console log, at most the last <paramref name="lines"/> lines (all when null).</summary>
     Task<string> GetConsoleOutput(Guid serverId, int? lines, CancellationToken ct);
     IReadOnlyCollection<Guid> ListInstances();

@@ -31,7 +31,8 @@ public sealed record Server(
     string? HostZone = null,
     Guid? ShelveImageId = null,
     DateTimeOffset? ShelvedAt = null,
-    Migration? Migration = null)
+    Migration? Migration = null,
+    ServerSnapshot? Snapshot = null)
 {
     /// <summary>Builds a server gets before it goes to error (Nova's max_attempts).</summary>
     public const int MaxBuildAttempts = 3;
@@ -90,6 +91,8 @@ public sealed record Server(
                 TaskState = null,
                 // A shelve that failed deletes the image it was writing.
                 ShelveImageId = e.Action == ServerAction.Shelve ? null : state.ShelveImageId,
+                // So does a snapshot or a backup.
+                Snapshot = e.Action is ServerAction.CreateImage or ServerAction.CreateBackup ? null : state.Snapshot,
             },
             ServerPauseRequested => state with { TaskState = Servers.TaskState.Pausing },
             ServerPaused => state with { VmState = VmState.Paused, TaskState = null, PowerState = PowerState.Paused },
@@ -134,10 +137,29 @@ public sealed record Server(
                     ? VmState.Stopped : state.VmState,
             },
             ServerGuestLost e => state with { VmState = VmState.Error, TaskState = null, PowerState = PowerState.NoState, Fault = e.Fault },
+            ServerRebuildRequested e => state with { TaskState = Servers.TaskState.Rebuilding, ImageId = e.ImageId, Name = e.Name ?? state.Name },
+            ServerRebuildStepStarted e => state with { TaskState = e.Step },
+            ServerRebuilt e => state with
+            {
+                VmState = e.VmState, TaskState = null, Fault = null, LaunchedAt = e.LaunchedAt,
+                PowerState = e.VmState == VmState.Stopped ? PowerState.Shutdown : PowerState.Running,
+            },
+            ServerRebuildFailed e => state with { VmState = VmState.Error, TaskState = null, Fault = e.Fault },
+            ServerImageCreateRequested e => state with
+            {
+                TaskState = Servers.TaskState.ImageSnapshotPending, Snapshot = new ServerSnapshot(e.ImageId, ServerAction.CreateImage),
+            },
+            ServerBackupRequested e => state with
+            {
+                TaskState = Servers.TaskState.ImageBackup,
+                Snapshot = new ServerSnapshot(e.ImageId, ServerAction.CreateBackup, e.BackupType, e.Rotation),
+            },
+            ServerSnapshotStepStarted e => state with { TaskState = e.Step },
+            ServerSnapshotted => state with { TaskState = null, Snapshot = null },
             ServerLocked e => state with { Locked = true, LockedBy = e.LockedBy, LockedReason = e.Reason },
             ServerUnlocked => state with { Locked = false, LockedBy = null, LockedReason = null },
-            // A reset ends a migration too: the server stays where it is now (the other host's claim is given back alongside).
-            ServerStateReset e => state with { VmState = e.VmState, TaskState = null, Migration = null },
+            // A reset ends a migration or a snapshot too: the server stays where it is now (the other host's claim is given back alongside).
+            ServerStateReset e => state with { VmState = e.VmState, TaskState = null, Migration = null, Snapshot = null },
             ServerDeleteRequested => state with { TaskState = Servers.TaskState.Deleting },
             ServerDeleted e => state with
             {

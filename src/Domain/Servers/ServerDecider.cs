@@ -33,6 +33,12 @@ public abstract partial record ServerCommand
     public sealed record Shelve(Requester By, Guid ImageId) : ServerCommand;
     public sealed record ShelveOffload(Requester By) : ServerCommand;
     public sealed record Unshelve(Requester By) : ServerCommand;
+    /// <summary><paramref name="ImageId"/>: the new image (checked against the flavor by the caller); name and metadata replace the old when given.</summary>
+    public sealed record Rebuild(Requester By, string ImageId, string? Name = null, IReadOnlyDictionary<string, string>? Metadata = null,
+        bool PreserveEphemeral = false) : ServerCommand;
+    /// <summary><paramref name="ImageId"/>: the image the snapshot is written to, created queued alongside.</summary>
+    public sealed record CreateImage(Requester By, Guid ImageId) : ServerCommand;
+    public sealed record CreateBackup(Requester By, Guid ImageId, string BackupType, int Rotation) : ServerCommand;
 
     // Scheduler results
     public sealed record RecordScheduled(string Host, IReadOnlyList<string>? Alternates = null, string? Zone = null) : ServerCommand;
@@ -63,6 +69,11 @@ public abstract partial record ServerCommand
     public sealed record RecordUnshelved(string Host, DateTimeOffset Now) : ServerCommand;
     /// <summary>The host could not bring the server back (an offloaded one stays offloaded, a shelved one shelved).</summary>
     public sealed record RecordUnshelveFailed(string Host, ServerFault Fault) : ServerCommand;
+    public sealed record RecordRebuildStep(string Host, TaskState Step) : ServerCommand;
+    public sealed record RecordRebuilt(string Host, DateTimeOffset Now) : ServerCommand;
+    public sealed record RecordRebuildFailed(string Host, ServerFault Fault) : ServerCommand;
+    public sealed record RecordSnapshotStep(string Host, TaskState Step) : ServerCommand;
+    public sealed record RecordSnapshotted(string Host) : ServerCommand;
 
     // The control plane's own ends
     /// <summary>
@@ -144,6 +155,11 @@ public static class ServerDecider
                 state.VmState is VmState.Shelved or VmState.ShelvedOffloaded && state.TaskState is null
                 && (state.VmState == VmState.ShelvedOffloaded || state.Host is not null),
                 () => new ServerUnshelveRequested(id, state.VmState == VmState.Shelved ? state.Host : null), needsHost: false),
+            ServerCommand.Rebuild c => RebuildDecision.Rebuild(state, c),
+            ServerCommand.CreateImage c => SnapshotDecision.Request(state, ServerAction.CreateImage,
+                () => new ServerImageCreateRequested(id, state.Host!, c.ImageId)),
+            ServerCommand.CreateBackup c => SnapshotDecision.Request(state, ServerAction.CreateBackup,
+                () => new ServerBackupRequested(id, state.Host!, c.ImageId, c.BackupType, c.Rotation)),
 
             ServerCommand.RecordScheduled c => !state.NeedsHost ? Nothing
                 : state.VmState == VmState.ShelvedOffloaded ? [new ServerUnshelveScheduled(id, c.Host, c.Zone)]
@@ -168,6 +184,8 @@ public static class ServerDecider
             ServerCommand.RecordRebooted c =>
                 state.TaskState is TaskState.Rebooting or TaskState.RebootingHard && state.Host == c.Host
                     ? [new ServerRebooted(id, c.Host)] : Nothing,
+            // A rebuild that failed leaves ERROR with the fault, as Nova; it is not rolled back.
+            ServerCommand.RecordActionFailed { Action: ServerAction.Rebuild } c => RebuildDecision.Failed(state, c.Host, new ServerFault(500, c.Message)),
             ServerCommand.RecordActionFailed c =>
                 state.TaskState == TaskStateOf(c.Action, state.TaskState) && state.TaskState is not null && state.Host == c.Host
                     ? [new ServerActionFailed(id, c.Host, c.Action, c.Message)] : Nothing,
@@ -201,6 +219,11 @@ public static class ServerDecider
                     ? [new ServerUnshelveFailed(id, c.Host, c.Fault)]
                     : [new ServerActionFailed(id, c.Host, ServerAction.Unshelve, c.Fault.Message)]
                 : Nothing,
+            ServerCommand.RecordRebuildStep c => RebuildDecision.Step(state, c),
+            ServerCommand.RecordRebuilt c => RebuildDecision.Rebuilt(state, c),
+            ServerCommand.RecordRebuildFailed c => RebuildDecision.Failed(state, c.Host, c.Fault),
+            ServerCommand.RecordSnapshotStep c => SnapshotDecision.Step(state, c),
+            ServerCommand.RecordSnapshotted c => SnapshotDecision.Snapshotted(state, c),
             ServerCommand.RecordOperationTimedOut c => TimedOut(state, c),
             ServerCommand.RecordGuestLost c =>
                 state.Host == c.Host && state.TaskState is null
@@ -221,6 +244,7 @@ public static class ServerDecider
         or ServerCommand.Reboot or ServerCommand.Lock or ServerCommand.Unlock or ServerCommand.Delete or ServerCommand.ResetState
         or ServerCommand.Pause or ServerCommand.Unpause or ServerCommand.Suspend or ServerCommand.Resume
         or ServerCommand.Rescue or ServerCommand.Unrescue or ServerCommand.Shelve or ServerCommand.ShelveOffload or ServerCommand.Unshelve
+        or ServerCommand.Rebuild or ServerCommand.CreateImage or ServerCommand.CreateBackup
         || ResizeDecider.IsUserCommand(command);
 
     /// <summary><paramref name="needsHost"/>: the action asks the server's host, so a server without one is in the wrong state.</summary>
@@ -298,6 +322,9 @@ public static class ServerDecider
             (_, TaskState.Deleting) => new ServerDeleted(id, c.Now),
             (VmState.Building, _) when state.Host is null => new ServerSchedulingFailed(id, new ServerFault(500, ServerFault.NoValidHost, message)),
             (VmState.Building, _) => new ServerBuildFailed(id, state.Host!, new ServerFault(500, message)),
+            _ when RebuildEvents.Order(task) >= 0 => new ServerRebuildFailed(id, state.Host ?? c.Host ?? "", new ServerFault(500, message)),
+            _ when SnapshotEvents.Order(task) >= 0 && state.Snapshot is { } snapshot =>
+                new ServerActionFailed(id, state.Host ?? c.Host ?? "", snapshot.Action, message),
             (VmState.ShelvedOffloaded, TaskState.Unshelving) => new ServerUnshelveFailed(id, state.Host, new ServerFault(500, message)),
             _ when ActionOf(task) is { } action => new ServerActionFailed(id, state.Host ?? c.Host ?? "", action, message),
             _ => new ServerStateReset(id, VmState.Error),
@@ -346,6 +373,7 @@ public static class ServerDecider
         ServerAction.Shelve => ShelveOrder(current) >= 0 ? current : TaskState.Shelving,
         ServerAction.ShelveOffload => TaskState.ShelvingOffloading,
         ServerAction.Unshelve => TaskState.Unshelving,
+        ServerAction.CreateImage or ServerAction.CreateBackup => SnapshotEvents.Order(current) >= 0 ? current : TaskState.ImageSnapshotPending,
         _ => null,
     };
 }

@@ -127,6 +127,6 @@ public static class ServerEventTypes
         typeof(ServerPowerStateChanged), typeof(ServerLocked), typeof(ServerUnlocked), typeof(ServerDeleteRequested), typeof(ServerDeleted),
         typeof(ServerStateReset),
         .. PauseEvents.All, .. SuspendEvents.All, .. RescueEvents.All, .. ShelveEvents.All,
-        .. DeadlineEvents.All, .. ReconcileEvents.All, .. ResizeEvents.All,
+        .. DeadlineEvents.All, .. ReconcileEvents.All, .. ResizeEvents.All, .. RebuildEvents.All, .. SnapshotEvents.All,
     ];
 }

@@ -91,6 +91,10 @@ public partial class InstanceActionsProjection : SingleStreamProjection<Instance
                 Finish(Find(log, e, NovaNames.Of(ServerAction.Unshelve)), NovaNames.ComputeEventOf(ServerAction.Unshelve), at,
                     success: false, details: f.Fault.Message);
                 break;
+            case ServerRebuildFailed f:
+                Finish(Find(log, e, NovaNames.Of(ServerAction.Rebuild)), NovaNames.ComputeEventOf(ServerAction.Rebuild), at,
+                    success: false, details: f.Fault.Message);
+                break;
             case ServerActionFailed f:
                 Finish(Find(log, e, NovaNames.Of(f.Action)), NovaNames.ComputeEventOf(f.Action), at, success: false, details: f.Message);
                 break;

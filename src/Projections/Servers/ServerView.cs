@@ -60,6 +60,7 @@ public partial class ServerViewProjection : SingleStreamProjection<ServerView, G
         view.ImageId = state.ImageId;
         view.Networks = state.Networks;
         if (e.Data is ServerCreateRequested created) view.Metadata = new Dictionary<string, string>(created.Metadata);
+        if (e.Data is ServerRebuildRequested { Metadata: { } rebuilt }) view.Metadata = new Dictionary<string, string>(rebuilt);
         view.VmState = NovaNames.Of(state.VmState);
         view.TaskState = NovaNames.Of(state.TaskState);
         view.PowerState = (int)state.PowerState;

@@ -23,6 +23,8 @@ public sealed class ImageRecord
     public int MinRamMb { get; set; }
     public string Visibility { get; set; } = "public";
     public string? OwnerProjectId { get; set; }
+    /// <summary>Glance's additional properties (shown as top-level fields), e.g. a snapshot's instance_uuid and image_type.</summary>
+    public Dictionary<string, string> Properties { get; set; } = new();
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -79,6 +79,8 @@ public sealed class ControlPlaneStack : IAsyncLifetime
             ["Nova:Images:StorePath"] = ImageStorePath,
             ["Nova:Compute:FakeHosts"] = options.Hosts.ToString(),
             ["Nova:Compute:StatePath"] = WorkerStatePath,
+            // Fake hosts upload their snapshots here too.
+            ["Nova:Compute:Libvirt:ImageServiceUrl"] = BaseAddress.ToString().TrimEnd('/') + "/image",
             ["Nova:Compute:Fake:Vcpus"] = options.Vcpus.ToString(),
             ["Nova:Compute:Fake:MemoryMb"] = options.MemoryMb.ToString(),
             ["Nova:Compute:Fake:DiskGb"] = options.DiskGb.ToString(),

@@ -30,6 +30,8 @@ public sealed class EndTimedOutOperationHandler(EventSessions sessions, TimeProv
             if (events.OfType<ServerDeleted>().Any()) await ServerRemoval.GiveBack(session, config, before, ct);
             if (events.OfType<ServerActionFailed>().Any(f => f.Action == ServerAction.Shelve) && before.ShelveImageId is { } image)
                 ShelveImages.Delete(session, config, image);
+            if (before.Snapshot is { } snapshot && events.OfType<ServerActionFailed>().Any(f => f.Action == snapshot.Action))
+                ShelveImages.Delete(session, config, snapshot.ImageId);
             if (events.OfType<ServerUnshelveFailed>().Any() && before.Host is { } unshelveHost)
                 await HostClaims.Release(session, unshelveHost, before.Id, buildFailed: true, ct);
             await session.SaveChangesAsync(ct);

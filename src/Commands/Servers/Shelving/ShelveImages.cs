@@ -17,17 +17,26 @@ public static class ShelveImages
     public static Guid IdFor(Guid serverId, string requestId) => NameBasedId.From($"nova-shelve-image:{serverId}:{requestId}");
 
     public static void Create(IDocumentSession session, Server server, Guid imageId, DateTimeOffset now) =>
+        CreateQueued(session, server, imageId, $"{server.Name}-shelved", server.ProjectId, new Dictionary<string, string>(), now);
+
+    /// <summary>
+    /// A private qcow2 image of <paramref name="server"/>'s disk, queued until its host uploads the data (shelve,
+    /// createImage, createBackup); as large as the server's flavor needs.
+    /// </summary>
+    public static void CreateQueued(IDocumentSession session, Server server, Guid imageId, string name, string ownerProjectId,
+        Dictionary<string, string> properties, DateTimeOffset now) =>
         session.Store(new ImageRecord
         {
             Id = imageId,
-            Name = $"{server.Name}-shelved",
+            Name = name,
             DiskFormat = "qcow2",
             ContainerFormat = "bare",
             Status = "queued",
             Visibility = "private",
-            OwnerProjectId = server.ProjectId,
+            OwnerProjectId = ownerProjectId,
             MinDiskGb = server.Flavor.DiskGb,
             MinRamMb = server.Flavor.RamMb,
+            Properties = properties,
             CreatedAt = now,
             UpdatedAt = now,
         });

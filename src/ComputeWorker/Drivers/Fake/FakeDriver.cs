@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Nova.ComputeWorker.Drivers.Libvirt;
+using Nova.DiskImages;
 using Nova.Domain.Hosts;
 using Nova.Domain.Servers;
 
@@ -34,12 +36,16 @@ public sealed class FakeDriver : IComputeDriver
     private readonly FakeDriverOptions options;
     private readonly string? domainsPath;
     private readonly ConcurrentDictionary<Guid, FakeDomain> domains = new();
+    private readonly ImageService? imageService;
+    private readonly QemuImg qemuImg = new();
 
     /// <param name="domainsPath">Where the domains are kept; null keeps them in memory only (gone with the process).</param>
-    public FakeDriver(FakeDriverOptions options, string? domainsPath = null)
+    /// <param name="imageService">Where snapshots are uploaded (a small valid image each); null uploads nothing.</param>
+    public FakeDriver(FakeDriverOptions options, string? domainsPath = null, ImageService? imageService = null)
     {
         this.options = options;
         this.domainsPath = domainsPath;
+        this.imageService = imageService;
         if (domainsPath is null) return;
         Directory.CreateDirectory(domainsPath);
         foreach (var file in Directory.EnumerateFiles(domainsPath, "*.json"))
@@ -95,11 +101,37 @@ public sealed class FakeDriver : IComputeDriver
         Put(serverId, Required(serverId) with { Power = PowerState.Running, RescueImage = null });
     }
 
-    /// <summary>As Nova's fake driver: nothing is uploaded, the image keeps the record the control plane made.</summary>
+    /// <summary>
+    /// A small valid image (an empty 1 MiB qcow2 made by qemu-img) is uploaded as the snapshot, so the image goes
+    /// active and can be booted, as a real driver's would; without an image service nothing is uploaded (Nova's fake).
+    /// </summary>
     public async Task Snapshot(Guid serverId, string imageId, CancellationToken ct)
     {
         await Delay(ct);
         Required(serverId);
+        if (imageService is null) return;
+        var path = Path.Combine(Path.GetTempPath(), $"fake-snapshot.{Guid.NewGuid():N}.qcow2");
+        try
+        {
+            await qemuImg.Create(path, "qcow2", 1 << 20, ct);
+            await imageService.Upload(imageId, path, ct);
+        }
+        catch (QemuImgException e)
+        {
+            throw new HypervisorError($"Snapshot of instance {serverId} failed: {e.Message}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The guest is replaced by a fresh one, running or (for a stopped server) shut down.</summary>
+    public async Task Rebuild(InstanceSpec spec, bool powerOn, CancellationToken ct)
+    {
+        await Delay(ct);
+        Required(spec.ServerId);
+        Put(spec.ServerId, new FakeDomain(powerOn ? PowerState.Running : PowerState.Shutdown));
     }
 
     public async Task Destroy(Guid serverId, CancellationToken ct)

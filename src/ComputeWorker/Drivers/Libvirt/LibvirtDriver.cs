@@ -330,6 +330,12 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         var directory = InstanceDirectory(serverId);
         var disk = Path.Combine(directory, InstanceDisk.Root);
         if (!File.Exists(disk)) throw new HypervisorError($"Instance {serverId} has no disk on this host.");
+        // Nova's cold snapshot: a running or paused guest's memory is saved (its disk is quiet then) and it comes back
+        // as it was once the disk is copied; a stopped or suspended one is copied as it is.
+        using var domain = await Task.Run(() => Find(serverId), ct);
+        var before = domain is null ? DomainState.Shutoff : Libvirt(domain.GetState);
+        var bringBack = domain is not null && before is DomainState.Running or DomainState.Paused;
+        if (bringBack) await Task.Run(() => Libvirt(domain!.ManagedSave), ct);
         try
         {
             // Held while it is flattened and uploaded; removed whatever happens (or, after a crash, by the next sweep).
@@ -341,7 +347,58 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         {
             throw new HypervisorError($"Snapshot of instance {serverId} failed: {e.Message}");
         }
+        finally
+        {
+            if (bringBack)
+            {
+                await Start(domain!, CancellationToken.None);
+                if (before is DomainState.Paused) await Task.Run(() => Libvirt(domain!.Suspend), CancellationToken.None);
+            }
+        }
         log.LogInformation("Instance {ServerId}'s disk stored as image {Image}", serverId, imageId);
+    }
+
+    /// <summary>
+    /// Nova's rebuild: a new overlay on the new image's base (through the image cache) is made beside the old disk,
+    /// the guest is stopped, the new disk renamed over the old one (which is gone only now), the domain defined again
+    /// from the spec and started unless the server was stopped. A repeat finds the new disk in place and redoes the rest.
+    /// </summary>
+    public Task Rebuild(InstanceSpec spec, bool powerOn, CancellationToken ct) => Hypervisor(() => RebuildOnce(spec, powerOn, ct));
+
+    private async Task RebuildOnce(InstanceSpec spec, bool powerOn, CancellationToken ct)
+    {
+        var directory = InstanceDirectory(spec.ServerId);
+        using var domain = await Task.Run(() => Required(spec.ServerId), ct);
+        // A new disk left by an attempt that died before the rename is no guest's yet: made afresh.
+        File.Delete(Path.Combine(directory, InstanceDisk.Rebuild));
+        InstanceDisk disk;
+        try
+        {
+            var (format, sha256) = await imageService.Describe(spec.ImageId, ct);
+            using var lease = await images.Acquire(new ImageRef(spec.ImageId, format),
+                (stream, token) => imageService.Download(spec.ImageId, sha256, stream, token), ct);
+            disk = await images.CreateInstanceDisk(lease, directory, spec.Flavor.DiskGb, ct, InstanceDisk.Rebuild);
+        }
+        catch (Exception e) when (e is ImageRefusedException or FlavorDiskTooSmallException)
+        {
+            throw new HypervisorError(e.Message, retryable: false);
+        }
+        await Task.Run(() =>
+        {
+            DestroyIfActive(domain);
+            // The saved memory belongs to the old disk.
+            if (Libvirt(() => domain.HasManagedSaveImage)) Libvirt(domain.RemoveManagedSave);
+        }, ct);
+        var root = Path.Combine(directory, InstanceDisk.Root);
+        File.Move(disk.Path, root, overwrite: true);
+        var xml = DomainXml.Build(new DomainSpec(
+            spec.ServerId, spec.Name, spec.Flavor.Name, spec.Flavor.Vcpus, spec.Flavor.RamMb,
+            root, Path.Combine(directory, "console.log"),
+            DirectIoProbe.Supports(directory) ? QemuCacheMode.None : QemuCacheMode.Writeback,
+            kvmUsable(), !string.Equals(spec.Networks, "none", StringComparison.OrdinalIgnoreCase)));
+        using var rebuilt = await Task.Run(() => Libvirt(() => Connection.DefineXml(xml)), ct);
+        if (powerOn) await Start(rebuilt, ct);
+        log.LogInformation("Instance {ServerId} rebuilt from image {Image}", spec.ServerId, spec.ImageId);
     }
 
     /// <summary>Where a rescued instance's own domain definition waits for unrescue.</summary>
