@@ -50,6 +50,8 @@ rmq_env() {
   export RABBITMQ_DIST_PORT=$((NOVA_RMQ_PORT + 1)) ERL_EPMD_PORT=$((NOVA_RMQ_PORT + 2)) ERL_EPMD_ADDRESS=127.0.0.1
   export RABBITMQ_BASE=$b RABBITMQ_MNESIA_BASE=$b/mnesia RABBITMQ_LOG_BASE=$b/log RABBITMQ_PID_FILE=$b/rabbit.pid \
          RABBITMQ_ENABLED_PLUGINS_FILE=$b/enabled_plugins RABBITMQ_CONFIG_FILE=$b/rabbitmq RABBITMQ_CONF_ENV_FILE=$b/rabbitmq-env.conf
+  # the server's and the CLI's Erlang crash dumps would otherwise land in the working directory (the repository)
+  export ERL_CRASH_DUMP=$b/log/erl_crash.dump
 }
 
 start_rabbitmq() {

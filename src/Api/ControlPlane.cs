@@ -17,6 +17,7 @@ using Nova.Api.Servers;
 using Nova.Api.Versions;
 using Nova.Commands.Behaviors;
 using Nova.Commands.Bus;
+using Nova.Commands.Policy;
 using Nova.Commands.Quotas;
 using Nova.Commands.Relay;
 using Nova.Commands.Requests;
@@ -43,6 +44,7 @@ public static class ControlPlane
                          ?? throw new InvalidOperationException("ConnectionStrings:Nova is not configured");
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => PolicyFile.From(config, sp.GetRequiredService<ILogger<PolicyFile>>()));
         services.AddScoped<Caller>();
         services.AddScoped<EventSessions>();
         services.AddSingleton<ReadYourWrites>();
@@ -65,8 +67,11 @@ public static class ControlPlane
         services.AddCallerAuthentication(config);
         services.AddSingleton<DaemonActivity>().AddHostedService(sp => sp.GetRequiredService<DaemonActivity>());
         services.AddSingleton<HttpRequestCounts>();
+        services.AddControlPlaneHealth(config, connection);
 
         var app = builder.Build();
+        // A policy file that does not parse stops the start-up here, not at the first request.
+        app.Services.GetRequiredService<PolicyFile>();
         // Statuses the framework answers itself (405 for a wrong method, …) get Nova's body too.
         app.UseStatusCodePages(context => NovaError.Write(context.HttpContext, context.HttpContext.Response.StatusCode,
             ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode)));

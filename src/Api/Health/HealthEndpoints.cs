@@ -6,51 +6,19 @@ using Nova.Projections.Progress;
 namespace Nova.Api.Health;
 
 /// <summary>
-/// <c>GET /healthz</c>: the daemon's state and each projection's lag; 503 when the daemon is not running,
-/// a shard is paused, or a projection's oldest unprocessed event is older than
-/// <c>Nova:Health:MaxProjectionLagSeconds</c> (default 30). <c>GET /metrics</c>: the same numbers and
-/// request counts in Prometheus' text format. Both are unauthenticated, like Nova's /healthcheck, and
-/// cost one indexed query.
+/// <c>GET /metrics</c>: each projection's position and lag and request counts in Prometheus' text format,
+/// unauthenticated, one indexed query. The health endpoints are in <see cref="HealthSetup"/>.
 /// </summary>
 public static class HealthEndpoints
 {
     public static void MapHealth(this WebApplication app)
     {
-        var maxLag = TimeSpan.FromSeconds(app.Configuration.GetValue("Nova:Health:MaxProjectionLagSeconds", 30.0));
-        app.MapGet("/healthz", async (IDocumentStore store, DaemonActivity activity, CancellationToken ct) =>
-        {
-            var positions = await ProjectionPositions.Read(store, ct);
-            var problems = Problems(positions, activity, maxLag);
-            return Results.Json(new
-            {
-                status = problems.Count == 0 ? "ok" : "failing",
-                problems,
-                daemon = new { running = activity.Daemon?.IsRunning ?? false, paused_shards = activity.Daemon?.HasAnyPaused() ?? false },
-                highest_sequence = positions.HighestSequence,
-                high_water_mark = positions.HighWaterMark,
-                max_lag_seconds = maxLag.TotalSeconds,
-                projections = positions.Projections.Where(p => p.Position is not null).Select(p => new
-                {
-                    name = p.Name, kind = p.Kind, position = p.Position, lag_events = p.LagEvents,
-                    lag_seconds = Math.Round(p.LagAge.TotalSeconds, 3),
-                }),
-            }, statusCode: problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        app.MapHealthChecks();
         app.MapGet("/metrics", async (IDocumentStore store, DaemonActivity activity, HttpRequestCounts requests, CancellationToken ct) =>
         {
             var positions = await ProjectionPositions.Read(store, ct);
             return Results.Text(Metrics(positions, activity, requests), "text/plain; version=0.0.4; charset=utf-8");
         });
-    }
-
-    private static List<string> Problems(EventStorePositions positions, DaemonActivity activity, TimeSpan maxLag)
-    {
-        var problems = new List<string>();
-        if (activity.Daemon is not { IsRunning: true }) problems.Add("the projection daemon is not running");
-        else if (activity.Daemon.HasAnyPaused()) problems.Add("a projection shard is paused after errors");
-        foreach (var p in positions.Projections.Where(p => p.Position is not null && p.LagAge > maxLag))
-            problems.Add($"{p.Name} lags {p.LagEvents} events, {p.LagAge.TotalSeconds:0.0} s behind the event store");
-        return problems;
     }
 
     private static string Metrics(EventStorePositions positions, DaemonActivity activity, HttpRequestCounts requests)

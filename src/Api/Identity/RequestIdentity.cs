@@ -55,5 +55,5 @@ public sealed partial class RequestIdentityMiddleware(RequestDelegate next, ICal
     }
 
     private static bool IsPublic(PathString path) =>
-        path == "/" || path == "/v2.1" || path == "/v2.1/" || path == "/healthz" || path == "/metrics" || path == "/image" || path == "/image/" || path == "/image/versions";
+        path == "/" || path == "/v2.1" || path == "/v2.1/" || Health.HealthSetup.IsHealthPath(path) || path == "/metrics" || path == "/image" || path == "/image/" || path == "/image/versions";
 }

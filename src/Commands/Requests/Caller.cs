@@ -1,3 +1,4 @@
+using Nova.Commands.Policy;
 using Nova.ComputeRpc;
 using Nova.Domain.Servers;
 
@@ -8,9 +9,15 @@ namespace Nova.Commands.Requests;
 /// (from Keystone, or from a noauth2 token) and from the message for bus traffic; written into every event's
 /// metadata. What the caller may do is decided by <see cref="NovaPolicy"/> from the roles.
 /// </summary>
-public sealed class Caller
+public sealed class Caller(PolicyFile? policyFile)
 {
     public const string AdminRole = "admin";
+
+    /// <summary>A caller judged by Nova's default rules (no policy file).</summary>
+    public Caller() : this(null) { }
+
+    /// <summary>The rules in force for this caller's decisions: the policy file's, re-read when it changed.</summary>
+    public PolicyRules Policy => policyFile?.Current ?? PolicyRules.Defaults;
 
     public string RequestId { get; set; } = NewRequestId();
     public string UserId { get; set; } = "";

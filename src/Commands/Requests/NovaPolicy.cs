@@ -1,30 +1,41 @@
+using Nova.Commands.Policy;
+
 namespace Nova.Commands.Requests;
 
-/// <summary>Who a rule lets through by default (Nova's <c>base.py</c> rules since the secure-RBAC defaults).</summary>
-public enum PolicyDefault
+/// <summary>Who a rule lets through by default: Nova's <c>base.py</c> check strings since the secure-RBAC defaults.</summary>
+public static class PolicyDefault
 {
-    /// <summary>Any authenticated caller (Nova's <c>@</c>).</summary>
-    Anyone,
-    /// <summary><c>PROJECT_READER_OR_ADMIN</c>: the reader (or member) role on the target's project, or admin.</summary>
-    ProjectReaderOrAdmin,
+    /// <summary>Any authenticated caller.</summary>
+    public const string Anyone = "@";
+    /// <summary><c>PROJECT_READER_OR_ADMIN</c>: the reader role on the target's project, or admin.</summary>
+    public const string ProjectReaderOrAdmin = "rule:project_reader_or_admin";
     /// <summary><c>PROJECT_MEMBER_OR_ADMIN</c>: the member role on the target's project, or admin.</summary>
-    ProjectMemberOrAdmin,
+    public const string ProjectMemberOrAdmin = "rule:project_member_or_admin";
     /// <summary><c>ADMIN</c>: the admin role.</summary>
-    Admin,
+    public const string Admin = "rule:context_is_admin";
 }
 
 /// <summary>
 /// Nova's default policy, in one table: every decision about what a caller may do goes through
-/// <see cref="Allows"/> or <see cref="Authorize"/> with one of these rule names. The names are Nova's (and
-/// Glance's for the image registry); rules only this control plane has are named like them.
+/// <see cref="Allows"/> or <see cref="Authorize"/> with one of these rule names, evaluated by the policy engine
+/// (<see cref="PolicyRules"/>) with the operator's <c>policy.yaml</c> laid over these defaults. The names are
+/// Nova's (and Glance's for the image registry); rules only this control plane has are named like them.
 /// </summary>
 public static class NovaPolicy
 {
     public const string MemberRole = "member";
     public const string ReaderRole = "reader";
 
-    public static readonly IReadOnlyDictionary<string, PolicyDefault> Rules = new Dictionary<string, PolicyDefault>
+    public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
     {
+        // Nova's base rules (nova/policies/base.py), for the rules below and for operators' files.
+        ["context_is_admin"] = "role:admin",
+        ["admin_api"] = "is_admin:True",
+        ["admin_or_owner"] = "is_admin:True or project_id:%(project_id)s",
+        ["project_member_api"] = "role:member and project_id:%(project_id)s",
+        ["project_reader_api"] = "role:reader and project_id:%(project_id)s",
+        ["project_member_or_admin"] = "rule:project_member_api or rule:context_is_admin",
+        ["project_reader_or_admin"] = "rule:project_reader_api or rule:context_is_admin",
         // Servers
         ["os_compute_api:servers:index"] = PolicyDefault.ProjectReaderOrAdmin,
         ["os_compute_api:servers:detail"] = PolicyDefault.ProjectReaderOrAdmin,
@@ -122,19 +133,9 @@ public static class NovaPolicy
     /// Whether <paramref name="caller"/> passes <paramref name="rule"/> for a target owned by
     /// <paramref name="targetProject"/> (the caller's own project when null).
     /// </summary>
-    public static bool Allows(this Caller caller, string rule, string? targetProject = null)
-    {
-        if (!Rules.TryGetValue(rule, out var rule_)) throw new InvalidOperationException($"No policy rule named {rule}");
-        if (caller.IsAdmin) return true;
-        var ownProject = (targetProject ?? caller.ProjectId) == caller.ProjectId && caller.ProjectId.Length > 0;
-        return rule_ switch
-        {
-            PolicyDefault.Anyone => true,
-            PolicyDefault.ProjectReaderOrAdmin => ownProject && (caller.Roles.Contains(ReaderRole) || caller.Roles.Contains(MemberRole)),
-            PolicyDefault.ProjectMemberOrAdmin => ownProject && caller.Roles.Contains(MemberRole),
-            _ => false,
-        };
-    }
+    public static bool Allows(this Caller caller, string rule, string? targetProject = null) =>
+        caller.Policy.Allows(rule, PolicyCredentials.Of(caller.UserId, caller.ProjectId, caller.DomainId, caller.Roles),
+            new Dictionary<string, string> { ["project_id"] = targetProject ?? caller.ProjectId, ["user_id"] = caller.UserId });
 
     /// <summary>Refuses with Nova's 403 message unless <see cref="Allows"/>.</summary>
     public static void Authorize(this Caller caller, string rule, string? targetProject = null)
