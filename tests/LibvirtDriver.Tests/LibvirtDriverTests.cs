@@ -283,6 +283,19 @@ public sealed class LibvirtDriverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_driver_lists_only_the_guests_whose_disks_are_in_its_own_instances_folder()
+    {
+        var id = await Spawn();
+        // A second worker (or anyone) on the same libvirtd: its reconciliation must not count our guest as its orphan.
+        var options = new LibvirtDriverOptions { Uri = Uri, InstancesPath = Path.Combine(root, "other-instances"), ImageServiceUrl = images.Url, ApiToken = "test-token" };
+        using var other = new LibvirtDriver(options, new ImageCache(options.InstancesPath, new QemuImg()),
+            new ImageService(new HttpClient(), options.ImageServiceUrl, options.ApiToken));
+
+        Assert.Contains(id, driver.ListInstances());
+        Assert.DoesNotContain(id, other.ListInstances());
+    }
+
+    [Fact]
     public async Task After_libvirtd_closes_the_connection_the_driver_reopens_it_and_the_call_succeeds()
     {
         var id = await Spawn();

@@ -50,6 +50,7 @@ public sealed class NovaError(int status, string message) : Exception(message)
     {
         NovaError n => (n.Status, n.Message),
         InvalidRequest r => (400, r.Message),
+        InvalidServerRequest r => (400, r.Message),
         BadHttpRequestException { StatusCode: 413 } => (413, RequestBodyLimitMiddleware.TooLarge),
         BadHttpRequestException => (400, "Malformed request body"),
         JsonException => (400, "Malformed request body"),

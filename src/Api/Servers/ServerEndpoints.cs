@@ -142,7 +142,6 @@ public static class ServerEndpoints
 
     private static readonly HashSet<string> NotImplementedActions =
     [
-        "resize", "confirmResize", "revertResize", "migrate",
         "os-migrateLive", "evacuate", "forceDelete", "restore",
         "changePassword", "trigger_crash_dump", "os-getVNCConsole", "os-getSerialConsole", "addSecurityGroup",
         "removeSecurityGroup", "injectNetworkInfo", "resetNetwork",
@@ -173,6 +172,10 @@ public static class ServerEndpoints
         if (action == "rebuild") return await ServerImageActions.Rebuild(serverId, args, http, mediator, reads, caller, ct);
         if (action == "createImage") return await ServerImageActions.CreateImage(serverId, args, http, mediator, reads, ct);
         if (action == "createBackup") return await ServerImageActions.CreateBackup(serverId, args, http, mediator, reads, ct);
+        if (action == "resize") return await ServerMigrationActions.Resize(serverId, args, mediator, reads, ct);
+        if (action == "confirmResize") return await ServerMigrationActions.Confirm(serverId, mediator, reads, ct);
+        if (action == "revertResize") return await ServerMigrationActions.Revert(serverId, mediator, reads, ct);
+        if (action == "migrate") return await ServerMigrationActions.Migrate(serverId, args, http, mediator, reads, ct);
         ServerWrite write = action switch
         {
             "os-stop" => await mediator.Send(new StopServer(serverId), ct),

@@ -32,6 +32,25 @@ public static class HostClaims
         }
     }
 
+    /// <summary>
+    /// A resize to the host the server is on: its claim grows from <paramref name="held"/> by <paramref name="wanted"/>;
+    /// null when that does not fit.
+    /// </summary>
+    public static async Task<ComputeHost?> TryClaimResize(IDocumentSession session, string host, Guid serverId, HostResources held,
+        HostResources wanted, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
+        try
+        {
+            stream.AppendMany(ComputeHostDecider.Decide(new ComputeHostCommand.ClaimResize(serverId, held, wanted), stream.Aggregate));
+            return stream.Aggregate;
+        }
+        catch (InsufficientHostResources)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Idempotent: a claim already released releases nothing.</summary>
     public static async Task Release(IDocumentSession session, string host, Guid serverId, bool buildFailed, CancellationToken ct)
     {

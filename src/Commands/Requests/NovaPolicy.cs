@@ -66,6 +66,11 @@ public static class NovaPolicy
         ["os_compute_api:servers:rebuild"] = PolicyDefault.ProjectMemberOrAdmin,
         ["os_compute_api:servers:create_image"] = PolicyDefault.ProjectMemberOrAdmin,
         ["os_compute_api:os-create-backup"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:servers:resize"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:servers:confirm_resize"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:servers:revert_resize"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:os-migrate-server:migrate"] = PolicyDefault.Admin,
+        ["os_compute_api:os-migrate-server:migrate:host"] = PolicyDefault.Admin,
         // Actions this control plane does not implement yet answer 501, after the policy check.
         ["os_compute_api:servers:unimplemented_action"] = PolicyDefault.ProjectMemberOrAdmin,
         ["os_compute_api:os-instance-actions:list"] = PolicyDefault.ProjectReaderOrAdmin,

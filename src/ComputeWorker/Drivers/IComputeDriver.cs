@@ -56,6 +56,19 @@ public interface IComputeDriver
     /// is false. Safe to repeat.
     /// </summary>
     Task Rebuild(InstanceSpec spec, bool powerOn, CancellationToken ct);
+    /// <summary>
+    /// Nova's finish_migration on the target: the guest from the handed-over disk (<see cref="InstanceSpec.ImageId"/>)
+    /// with the new flavor, started when <paramref name="powerOn"/>. On the source host itself (<paramref name="sameHost"/>)
+    /// the old guest is kept aside, whole, for a revert. Safe to repeat.
+    /// </summary>
+    Task FinishMigration(InstanceSpec spec, bool sameHost, bool powerOn, CancellationToken ct);
+    /// <summary>Nova's confirm_migration on the source: the old guest goes (on one host: the one kept aside). Safe to repeat.</summary>
+    Task ConfirmMigration(Guid serverId, bool sameHost, CancellationToken ct);
+    /// <summary>
+    /// Nova's revert_resize on the target: the new guest goes; on one host the kept-aside guest comes back, shut down.
+    /// Safe to repeat.
+    /// </summary>
+    Task RevertMigration(Guid serverId, bool sameHost, CancellationToken ct);
     /// <summary>The instance's serial console log, at most the last <paramref name="lines"/> lines (all when null).</summary>
     Task<string> GetConsoleOutput(Guid serverId, int? lines, CancellationToken ct);
     IReadOnlyCollection<Guid> ListInstances();

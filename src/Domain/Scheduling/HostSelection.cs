@@ -29,7 +29,8 @@ public sealed record SchedulingRequest(
 
 /// <summary>
 /// Section <c>Nova:Scheduler</c>: Nova's weigher multipliers (a negative RAM multiplier packs
-/// instead of spreading) and how many of the best hosts the choice is random among.
+/// instead of spreading) and how many of the best hosts the choice is random among; <c>AllowResizeToSameHost</c> is
+/// Nova's allow_resize_to_same_host (false: a resize goes to another host; a cold migration always does).
 /// </summary>
 public sealed record SchedulerOptions(
     double RamWeightMultiplier = 1.0,
@@ -38,7 +39,8 @@ public sealed record SchedulerOptions(
     double BuildFailureWeightMultiplier = 1_000_000.0,
     double SoftAffinityWeightMultiplier = 1.0,
     int HostSubsetSize = 1,
-    int Alternates = 2);
+    int Alternates = 2,
+    bool AllowResizeToSameHost = false);
 
 public interface IHostFilter
 {

@@ -19,3 +19,6 @@ public sealed class ServerNotFound(Guid id) : Exception($"Instance {id} could no
 {
     public Guid ServerId { get; } = id;
 }
+
+/// <summary>The request itself is wrong for this server whatever its state (Nova's 400), e.g. a resize to its own flavor.</summary>
+public sealed class InvalidServerRequest(string message) : Exception(message);

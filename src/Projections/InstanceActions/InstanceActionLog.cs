@@ -101,6 +101,50 @@ public partial class InstanceActionsProjection : SingleStreamProjection<Instance
             case IHostActionCompleted done:
                 Finish(Find(log, e, NovaNames.Of(done.Completed())), NovaNames.ComputeEventOf(done.Completed()), at, success: true);
                 break;
+            // Nova's resize_instance / finish_resize / confirm / revert events, under resize or migrate.
+            case ServerResizeRequested r:
+                Begin(log, e, r.Migration.Kind == MigrationKind.Migrate ? "migrate" : "resize")
+                    .Events.Add(new() { Event = MigrateServer, StartTime = at });
+                break;
+            case ServerResizeScheduled s:
+                Finish(Migration(log), MigrateServer, at, success: true, host: s.TargetHost);
+                break;
+            case ServerResizeStepStarted { Step: TaskState.ResizeMigrating } step:
+                Open(Migration(log), ResizeInstance, at, step.Host);
+                break;
+            case ServerResizeStepStarted step:
+                Open(Migration(log), FinishResize, at, step.Host);
+                break;
+            case ServerResizeMigrated m:
+                Finish(Open(Migration(log), ResizeInstance, at, m.SourceHost), ResizeInstance, at, success: true);
+                break;
+            case ServerResized r:
+                Finish(Open(Migration(log), FinishResize, at, r.TargetHost), FinishResize, at, success: true);
+                break;
+            case ServerResizeFailed f:
+                FinishOpen(Migration(log), at, f.Fault.Message);
+                break;
+            case ServerResizeConfirmRequested c:
+                Begin(log, e, "confirmResize").Events.Add(new() { Event = ConfirmResize, StartTime = at, Host = c.SourceHost });
+                break;
+            case ServerResizeConfirmed:
+                Finish(Find(log, e, "confirmResize"), ConfirmResize, at, success: true);
+                break;
+            case ServerResizeRevertRequested r:
+                Begin(log, e, "revertResize").Events.Add(new() { Event = RevertResize, StartTime = at, Host = r.TargetHost });
+                break;
+            case ServerResizeRolledBackOnTarget r when Find(log, e, "revertResize") is { } revert && revert.StartTime >= (Migration(log)?.StartTime ?? default):
+                Finish(revert, RevertResize, at, success: r.Failure is null, details: r.Failure);
+                Open(revert, FinishRevertResize, at, host: null);
+                break;
+            case ServerResizeRolledBackOnTarget r:
+                // The target failed to finish: the resize ends in error and the source takes its guest back.
+                FinishOpen(Migration(log), at, r.Failure ?? "The resize was rolled back.");
+                break;
+            case ServerResizeReverted r:
+                if (Find(log, e, "revertResize") is { } reverted && reverted.StartTime >= (Migration(log)?.StartTime ?? default))
+                    Finish(reverted, FinishRevertResize, at, success: true, host: r.SourceHost);
+                break;
             case ServerLocked:
                 Begin(log, e, "lock");
                 break;
@@ -125,6 +169,24 @@ public partial class InstanceActionsProjection : SingleStreamProjection<Instance
         return log;
     }
 
+    private const string MigrateServer = "conductor_migrate_server";
+    private const string ResizeInstance = "compute_resize_instance";
+    private const string FinishResize = "compute_finish_resize";
+    private const string ConfirmResize = "compute_confirm_resize";
+    private const string RevertResize = "compute_revert_resize";
+    private const string FinishRevertResize = "compute_finish_revert_resize";
+
+    /// <summary>The latest resize or migrate action: its steps come from hosts under their own request ids.</summary>
+    private static InstanceActionRecord? Migration(InstanceActionLog log) => log.Actions.LastOrDefault(a => a.Action is "resize" or "migrate");
+
+    /// <summary>Every event of the action still running ends in error.</summary>
+    private static void FinishOpen(InstanceActionRecord? action, DateTimeOffset at, string details)
+    {
+        if (action is null) return;
+        foreach (var open in action.Events.Where(x => x.FinishTime is null).ToList())
+            Finish(action, open.Event, at, success: false, details: details);
+    }
+
     private static InstanceActionRecord Begin(InstanceActionLog log, IEvent e, string action)
     {
         var record = new InstanceActionRecord
@@ -146,7 +208,7 @@ public partial class InstanceActionsProjection : SingleStreamProjection<Instance
         ?? log.Actions.LastOrDefault(a => a.Action == action);
 
     /// <summary>Starts the event unless this attempt already has it running (one per build attempt).</summary>
-    private static InstanceActionRecord? Open(InstanceActionRecord? action, string name, DateTimeOffset at, string host)
+    private static InstanceActionRecord? Open(InstanceActionRecord? action, string name, DateTimeOffset at, string? host)
     {
         if (action is not null && !action.Events.Any(x => x.Event == name && x.FinishTime is null))
         {

@@ -50,7 +50,7 @@ public class ResizeTests
 
     [Fact]
     public void Resize_to_the_same_flavor_is_a_bad_request() =>
-        Assert.Contains("must change flavor", Given(History.Of("active")).When(Resize(to: A.Flavor)).ThenThrows<ArgumentException>().Message);
+        Assert.Contains("must change flavor", Given(History.Of("active")).When(Resize(to: A.Flavor)).ThenThrows<InvalidServerRequest>().Message);
 
     [Fact]
     public void A_locked_server_is_resized_by_admins_only()
@@ -76,7 +76,7 @@ public class ResizeTests
             .Then(new ServerResizeRequested(A.ServerId,
                 TheMigration(kind: MigrationKind.Migrate) with { RequestedHost = A.ThirdHost }, At));
         Given(History.Of("active")).When(new ServerCommand.Migrate(A.CloudAdmin, A.Host, MigrationId, TransferImage, At))
-            .ThenThrows<ArgumentException>();
+            .ThenThrows<InvalidServerRequest>();
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed class EndTimedOutOperationHandler(EventSessions sessions, TimeProv
                 ShelveImages.Delete(session, config, image);
             if (before.Snapshot is { } snapshot && events.OfType<ServerActionFailed>().Any(f => f.Action == snapshot.Action))
                 ShelveImages.Delete(session, config, snapshot.ImageId);
+            await Resizing.MigrationSettlement.Apply(session, config, before, events, ct);
             if (events.OfType<ServerUnshelveFailed>().Any() && before.Host is { } unshelveHost)
                 await HostClaims.Release(session, unshelveHost, before.Id, buildFailed: true, ct);
             await session.SaveChangesAsync(ct);

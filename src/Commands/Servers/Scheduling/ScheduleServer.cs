@@ -1,5 +1,6 @@
 using Marten;
 using Mediator;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Nova.Commands.Hosts;
 using Nova.Commands.Requests;
@@ -20,7 +21,8 @@ namespace Nova.Commands.Servers.Scheduling;
 public sealed record ScheduleServer(Guid ServerId) : ICommand<string?>;
 
 public sealed class ScheduleServerHandler(
-    EventSessions sessions, Caller caller, TimeProvider clock, SchedulerOptions options, ILogger<ScheduleServerHandler> log)
+    EventSessions sessions, Caller caller, TimeProvider clock, SchedulerOptions options, IConfiguration config,
+    ILogger<ScheduleServerHandler> log)
     : ICommandHandler<ScheduleServer, string?>
 {
     public async ValueTask<string?> Handle(ScheduleServer command, CancellationToken ct) =>
@@ -30,6 +32,7 @@ public sealed class ScheduleServerHandler(
     {
         var stream = await session.Events.FetchForWriting<Server>(serverId, ct);
         var server = stream.Aggregate;
+        if (server is not null && ResizeDecider.AwaitsPlacement(server)) return await ScheduleMigration(session, stream, server, ct);
         if (!NeedsHost(server)) return server?.Host; // redelivered, deleted meanwhile, or already scheduled
         if (server!.Batch is { Size: > 1 } batch && server.Attempts == 0) return await ScheduleBatch(session, server, batch, ct);
         // An unshelve is a fresh placement: the hosts its build tried say nothing about it.
@@ -64,6 +67,41 @@ public sealed class ScheduleServerHandler(
             : $"Exhausted all hosts available for retrying build failures for instance {serverId}. Last error: {server.Fault?.Message}";
         stream.AppendMany(ServerDecider.Decide(
             new ServerCommand.RecordSchedulingFailed(new ServerFault(500, ServerFault.NoValidHost, details)), server));
+        await session.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>
+    /// A resize or cold migration: a target with room for the new flavor, claimed before anything moves (on the source
+    /// itself its claim grows by the new flavor, so the host is never over-committed while both guests exist).
+    /// </summary>
+    private async Task<string?> ScheduleMigration(IDocumentSession session, JasperFx.Events.IEventStream<Server> stream, Server server,
+        CancellationToken ct)
+    {
+        var m = server.Migration!;
+        var sameHostAllowed = options.AllowResizeToSameHost && m.Kind == MigrationKind.Resize;
+        var request = new SchedulingRequest(m.NewFlavor.Resources, server.AvailabilityZone,
+            ExcludedHosts: sameHostAllowed ? new HashSet<string>() : new HashSet<string> { m.SourceHost });
+        var candidates = (await Candidates(session, ct)).Where(c => m.RequestedHost is null || c.Name == m.RequestedHost).ToList();
+        foreach (var host in HostSelection.Rank(candidates, request, options).Select(h => h.Name))
+        {
+            var claimed = host == m.SourceHost
+                ? await HostClaims.TryClaimResize(session, host, server.Id, m.OldFlavor.Resources, m.NewFlavor.Resources, ct)
+                : await HostClaims.TryClaim(session, host, server.Id, m.NewFlavor.Resources, ct, server.AvailabilityZone);
+            if (claimed is null) continue;
+            stream.AppendMany(ServerDecider.Decide(new ServerCommand.RecordScheduled(host, [], claimed.AvailabilityZone), server));
+            await session.SaveChangesAsync(ct);
+            return host;
+        }
+
+        log.LogWarning("No valid host to {Kind} server {ServerId} (flavor {Flavor})", m.Kind, server.Id, m.NewFlavor.Name);
+        var events = ServerDecider.Decide(new ServerCommand.RecordSchedulingFailed(new ServerFault(500, ServerFault.NoValidHost,
+            m.RequestedHost is { } requested
+                ? $"Host {requested} cannot take the server: it is down, disabled or has not {m.NewFlavor.Vcpus} vcpus, {m.NewFlavor.RamMb} MB RAM and {m.NewFlavor.Resources.DiskGb} GB disk free."
+                : $"No other host had {m.NewFlavor.Vcpus} vcpus, {m.NewFlavor.RamMb} MB RAM and {m.NewFlavor.Resources.DiskGb} GB disk free, up and enabled.")),
+            server);
+        stream.AppendMany(events);
+        await Resizing.MigrationSettlement.Apply(session, config, server, events, ct);
         await session.SaveChangesAsync(ct);
         return null;
     }

@@ -63,8 +63,11 @@ public sealed class FakeDriver : IComputeDriver
         }
     }
 
-    /// <summary>One fake guest: its power state, and the image it boots from while rescued.</summary>
-    public sealed record FakeDomain(PowerState Power, string? RescueImage = null);
+    /// <summary>
+    /// One fake guest: its power state, the image it boots from while rescued, its flavor once resized, and the guest
+    /// a same-host resize keeps aside for a revert.
+    /// </summary>
+    public sealed record FakeDomain(PowerState Power, string? RescueImage = null, string? FlavorId = null, FakeDomain? KeptForRevert = null);
 
     public string HypervisorType => "fake";
     public string HypervisorVersion => "1000";
@@ -132,6 +135,42 @@ public sealed class FakeDriver : IComputeDriver
         await Delay(ct);
         Required(spec.ServerId);
         Put(spec.ServerId, new FakeDomain(powerOn ? PowerState.Running : PowerState.Shutdown));
+    }
+
+    public async Task FinishMigration(InstanceSpec spec, bool sameHost, bool powerOn, CancellationToken ct)
+    {
+        await Delay(ct);
+        var power = powerOn ? PowerState.Running : PowerState.Shutdown;
+        if (domains.TryGetValue(spec.ServerId, out var current))
+        {
+            if (current.FlavorId == spec.Flavor.Id) return; // redelivered: finished already
+            if (!sameHost) throw new HypervisorError($"Instance {spec.ServerId} already exists on this host.");
+            Put(spec.ServerId, new FakeDomain(power, FlavorId: spec.Flavor.Id, KeptForRevert: current with { Power = PowerState.Shutdown }));
+            return;
+        }
+        Put(spec.ServerId, new FakeDomain(power, FlavorId: spec.Flavor.Id));
+    }
+
+    public async Task ConfirmMigration(Guid serverId, bool sameHost, CancellationToken ct)
+    {
+        if (!sameHost)
+        {
+            await Destroy(serverId, ct);
+            return;
+        }
+        await Delay(ct);
+        if (domains.TryGetValue(serverId, out var domain) && domain.KeptForRevert is not null) Put(serverId, domain with { KeptForRevert = null });
+    }
+
+    public async Task RevertMigration(Guid serverId, bool sameHost, CancellationToken ct)
+    {
+        if (!sameHost)
+        {
+            await Destroy(serverId, ct);
+            return;
+        }
+        await Delay(ct);
+        if (domains.TryGetValue(serverId, out var domain) && domain.KeptForRevert is { } kept) Put(serverId, kept);
     }
 
     public async Task Destroy(Guid serverId, CancellationToken ct)

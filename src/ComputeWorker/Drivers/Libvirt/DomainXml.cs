@@ -70,6 +70,19 @@ public static class DomainXml
         return domain.ToString();
     }
 
+    /// <summary>The flavor name a definition was built for (its Nova metadata); null when it has none.</summary>
+    public static string? FlavorOf(string xml) =>
+        (string?)XElement.Parse(xml).Element("metadata")?.Element(Nova + "instance")?.Element(Nova + "flavor")?.Attribute("name");
+
+    /// <summary>Whether every disk of a domain definition is a file under <paramref name="folder"/>.</summary>
+    public static bool DisksUnder(string xml, string folder)
+    {
+        var prefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        var files = XElement.Parse(xml).Elements("devices").Elements("disk")
+            .Select(d => (string?)d.Element("source")?.Attribute("file")).ToList();
+        return files.Count > 0 && files.All(f => f is not null && f.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
     private static XElement Disk(string path, string target, QemuCacheMode cache) =>
         new("disk", new XAttribute("type", "file"), new XAttribute("device", "disk"),
             new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", "qcow2"),

@@ -65,9 +65,10 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
 
     public string InstanceDirectory(Guid serverId) => Path.Combine(images.InstancesDirectory, serverId.ToString("D"));
 
-    public Task Spawn(InstanceSpec spec, CancellationToken ct) => Hypervisor(() => SpawnOnce(spec, ct));
+    public Task Spawn(InstanceSpec spec, CancellationToken ct) => Hypervisor(() => SpawnOnce(spec, start: true, ct));
 
-    private async Task SpawnOnce(InstanceSpec spec, CancellationToken ct)
+    /// <param name="start">False defines the guest without booting it (a stopped server resized).</param>
+    private async Task SpawnOnce(InstanceSpec spec, bool start, CancellationToken ct)
     {
         var existing = await Task.Run(() => Find(spec.ServerId), ct);
         if (existing is not null)
@@ -75,7 +76,7 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
             // A redelivered build: it got as far as defining the domain.
             using (existing)
             {
-                if (Libvirt(existing.GetState) is not DomainState.Running) await Start(existing, ct);
+                if (start && Libvirt(existing.GetState) is not DomainState.Running) await Start(existing, ct);
             }
             return;
         }
@@ -102,8 +103,67 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
             DirectIoProbe.Supports(directory) ? QemuCacheMode.None : QemuCacheMode.Writeback,
             kvmUsable(), !string.Equals(spec.Networks, "none", StringComparison.OrdinalIgnoreCase)));
         using var domain = await Task.Run(() => Libvirt(() => Connection.DefineXml(xml)), ct);
+        if (!start) return;
         await Start(domain, ct);
         log.LogInformation("Instance {ServerId} runs as {Domain}", spec.ServerId, DomainXml.NameOf(spec.ServerId));
+    }
+
+    /// <summary>Where a same-host resize keeps the old guest (Nova's <c>&lt;instance&gt;_resize</c>), its definition inside.</summary>
+    private string KeptForRevert(Guid serverId) => InstanceDirectory(serverId) + "_resize";
+    private const string KeptDefinition = "resize.xml";
+
+    public Task FinishMigration(InstanceSpec spec, bool sameHost, bool powerOn, CancellationToken ct) =>
+        Hypervisor(() => FinishMigrationOnce(spec, sameHost, powerOn, ct));
+
+    private async Task FinishMigrationOnce(InstanceSpec spec, bool sameHost, bool powerOn, CancellationToken ct)
+    {
+        var kept = KeptForRevert(spec.ServerId);
+        if (sameHost)
+        {
+            if (!Directory.Exists(kept))
+            {
+                // The old guest goes aside whole (folder and definition): a revert brings it back as it was.
+                using var old = await Task.Run(() => Required(spec.ServerId), ct);
+                var definition = Libvirt(() => old.GetXmlDesc(DomainXmlOptions.Inactive));
+                await Task.Run(() => DestroyIfActive(old), ct);
+                var directory = InstanceDirectory(spec.ServerId);
+                await File.WriteAllTextAsync(Path.Combine(directory, KeptDefinition), definition, ct);
+                Directory.Move(directory, kept);
+            }
+            // Undefined only once its folder is aside, so a repeat after a crash finds one or the other; the old
+            // definition is the one of another flavor (a resize always changes it).
+            using var left = await Task.Run(() => Find(spec.ServerId), ct);
+            if (left is not null && DomainXml.FlavorOf(Libvirt(() => left.GetXmlDesc(DomainXmlOptions.Inactive))) != spec.Flavor.Name)
+                await Task.Run(() => Libvirt(() => left.Undefine(QemuUndefine)), ct);
+        }
+        await SpawnOnce(spec, start: powerOn, ct);
+        log.LogInformation("Instance {ServerId} finished its resize to flavor {Flavor}", spec.ServerId, spec.Flavor.Name);
+    }
+
+    public Task ConfirmMigration(Guid serverId, bool sameHost, CancellationToken ct) => sameHost
+        ? Hypervisor(() =>
+        {
+            var kept = KeptForRevert(serverId);
+            if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
+            return Task.CompletedTask;
+        })
+        : Destroy(serverId, ct);
+
+    public Task RevertMigration(Guid serverId, bool sameHost, CancellationToken ct) => sameHost
+        ? Hypervisor(() => RevertOnSameHost(serverId, ct))
+        : Destroy(serverId, ct);
+
+    private async Task RevertOnSameHost(Guid serverId, CancellationToken ct)
+    {
+        var kept = KeptForRevert(serverId);
+        if (!Directory.Exists(kept)) return; // reverted already (a redelivery)
+        await DestroyOnce(serverId, ct);
+        // Defined before the folder moves back: a repeat after a crash still finds the kept folder and starts over.
+        var definition = await File.ReadAllTextAsync(Path.Combine(kept, KeptDefinition), ct);
+        using (await Task.Run(() => Libvirt(() => Connection.DefineXml(definition)), ct)) { }
+        var directory = InstanceDirectory(serverId);
+        Directory.Move(kept, directory);
+        File.Delete(Path.Combine(directory, KeptDefinition));
     }
 
     public Task PowerOff(Guid serverId, CancellationToken ct) => Hypervisor(() => PowerOffOnce(serverId, ct));
@@ -440,7 +500,10 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         var domains = Connection.ListAllDomains();
         try
         {
-            return domains.Where(d => d.Name.StartsWith(DomainXml.NamePrefix, StringComparison.Ordinal))
+            // Only this host's guests: another worker or a person may share the libvirtd, and reconciliation
+            // destroys what it lists but does not own, so a domain counts only when its disks are in our folder.
+            return domains.Where(d => d.Name.StartsWith(DomainXml.NamePrefix, StringComparison.Ordinal)
+                    && DomainXml.DisksUnder(d.GetXmlDesc(), options.InstancesPath))
                 .Select(d => d.Uuid).ToList();
         }
         finally

@@ -44,7 +44,7 @@ public static class ResizeDecider
             ServerCommand.Resize c => Request(state, c.By, ServerAction.Resize, () => ResizeTo(state, c)),
             ServerCommand.Migrate c => Request(state, c.By, ServerAction.Migrate, () =>
                 c.Host is not null && c.Host == state.Host
-                    ? throw new ArgumentException($"The target host {c.Host} is the host the instance is already on.")
+                    ? throw new InvalidServerRequest($"The target host {c.Host} is the host the instance is already on.")
                     : new ServerResizeRequested(id, new Migration(c.MigrationId, MigrationKind.Migrate, state.Host!, state.Flavor,
                         state.Flavor, state.VmState, c.TransferImageId, c.Host, SourceZone: state.HostZone), c.Now)),
             ServerCommand.ConfirmResize c => Verify(state, c.By, ServerAction.ConfirmResize, () => m!.SameHost
@@ -133,9 +133,9 @@ public static class ResizeDecider
 
     private static ServerResizeRequested ResizeTo(Server state, ServerCommand.Resize c)
     {
-        if (c.NewFlavor.Id == state.Flavor.Id) throw new ArgumentException("When resizing, instances must change flavor!");
+        if (c.NewFlavor.Id == state.Flavor.Id) throw new InvalidServerRequest("When resizing, instances must change flavor!");
         if (c.NewFlavor.DiskGb < state.Flavor.DiskGb && c.NewFlavor.DiskGb != 0)
-            throw new ArgumentException("Resizing to a smaller disk flavor is not allowed.");
+            throw new InvalidServerRequest("Resizing to a smaller disk flavor is not allowed.");
         return new ServerResizeRequested(state.Id, new Migration(c.MigrationId, MigrationKind.Resize, state.Host!, state.Flavor,
             c.NewFlavor, state.VmState, c.TransferImageId, SourceZone: state.HostZone), c.Now);
     }
