@@ -11,6 +11,7 @@ using Nova.Api.Http;
 using Nova.Api.Identity;
 using Nova.Api.Images;
 using Nova.Api.InstanceActions;
+using Nova.Api.Migrations;
 using Nova.Api.Quotas;
 using Nova.Api.ServerGroups;
 using Nova.Api.Servers;
@@ -91,6 +92,7 @@ public static class ControlPlane
         var api = app.MapGroup("/v2.1");
         api.MapServers();
         api.MapInstanceActions();
+        api.MapMigrations();
         api.MapServerHistory();
         api.MapEventFeed();
         api.MapFlavors();

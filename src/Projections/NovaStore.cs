@@ -4,6 +4,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Nova.Projections.Audit;
 using Nova.Projections.InstanceActions;
+using Nova.Projections.Migrations;
 using Nova.Projections.Servers;
 using Nova.Store;
 using Weasel.Core;
@@ -29,9 +30,13 @@ public static class NovaStore
         WriteModel.Configure(opts);
         opts.Projections.Add(new ServerViewProjection(), ProjectionLifecycle.Async);
         opts.Projections.Add(new InstanceActionsProjection(), ProjectionLifecycle.Async);
+        opts.Projections.Add(new MigrationsProjection(), ProjectionLifecycle.Async, MigrationsProjection.Name);
 
         opts.Schema.For<ServerView>().Duplicate(x => x.ProjectId).Duplicate(x => x.CreatedAt).Duplicate(x => x.Deleted);
         opts.Schema.For<InstanceActionLog>().Duplicate(x => x.ProjectId);
+        // The list's order and keyset (created_at, id), its changes-since window, a server's migrations, Nova's integer id.
+        opts.Schema.For<MigrationView>().Duplicate(x => x.CreatedAt).Duplicate(x => x.UpdatedAt).Duplicate(x => x.InstanceUuid)
+            .Duplicate(x => x.Number).Duplicate(x => x.Deleted);
         EventAudit.Configure(opts);
 
         // The daemon polls for new events (PostgreSQL has no push here); short polls keep the relay

@@ -53,6 +53,15 @@ public static class QueryParameters
     /// <summary>Nova's legacy "anything but 0 or false" switches (<c>all_tenants</c>, <c>all_projects</c>).</summary>
     public static bool Switch(this IQueryCollection q, string key) => q.Text(key) is { } v && v is not ("0" or "false" or "False");
 
+    /// <summary>Nova's <c>additionalProperties: False</c> query schemas: any other parameter is refused.</summary>
+    public static void OnlyKnown(this IQueryCollection q, IReadOnlyCollection<string> known)
+    {
+        var unexpected = q.Keys.Where(k => !known.Contains(k)).Order(StringComparer.Ordinal).Select(k => $"'{k}'").ToList();
+        if (unexpected.Count > 0)
+            throw NovaError.BadRequest(
+                $"Additional properties are not allowed ({string.Join(", ", unexpected)} {(unexpected.Count == 1 ? "was" : "were")} unexpected)");
+    }
+
     public static bool? Flag(string text) =>
         TrueWords.Contains(text, StringComparer.OrdinalIgnoreCase) ? true
         : FalseWords.Contains(text, StringComparer.OrdinalIgnoreCase) ? false

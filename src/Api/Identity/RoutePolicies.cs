@@ -60,6 +60,10 @@ public static class RoutePolicies
         ["GET /v2.1/os-hypervisors/{id}/uptime"] = "os_compute_api:os-hypervisors:uptime",
         ["GET /v2.1/os-hypervisors/{pattern}/search"] = "os_compute_api:os-hypervisors:search",
         ["GET /v2.1/os-hypervisors/{pattern}/servers"] = "os_compute_api:os-hypervisors:servers",
+        ["GET /v2.1/os-migrations"] = "os_compute_api:os-migrations:index",
+        // The server first (404 for one the caller cannot see), then the rule against its project, as in Nova.
+        ["GET /v2.1/servers/{id}/migrations"] = ByHandler, // os_compute_api:servers:migrations:index
+        ["GET /v2.1/servers/{id}/migrations/{migrationId}"] = ByHandler, // os_compute_api:servers:migrations:show
         ["GET /v2.1/os-aggregates"] = "os_compute_api:os-aggregates:index",
         ["GET /v2.1/os-aggregates/{id}"] = "os_compute_api:os-aggregates:show",
         ["POST /v2.1/os-aggregates"] = "os_compute_api:os-aggregates:create",

@@ -116,6 +116,14 @@ public static class NovaPolicy
         ["os_compute_api:os-hypervisors:uptime"] = PolicyDefault.Admin,
         ["os_compute_api:os-hypervisors:search"] = PolicyDefault.Admin,
         ["os_compute_api:os-hypervisors:servers"] = PolicyDefault.Admin,
+        // Migrations. Nova's newest defaults let a project manager list without host fields; this control plane has no
+        // manager role, so the listing stays with admins, as Nova's defaults had it before the manager role.
+        ["os_compute_api:os-migrations:index"] = PolicyDefault.Admin,
+        ["os_compute_api:os-migrations:index:all_projects"] = PolicyDefault.Admin,
+        ["os_compute_api:os-migrations:index:host"] = PolicyDefault.Admin,
+        ["os_compute_api:servers:migrations:index"] = PolicyDefault.Admin,
+        ["os_compute_api:servers:migrations:index:host"] = PolicyDefault.Admin,
+        ["os_compute_api:servers:migrations:show"] = PolicyDefault.Admin,
         ["os_compute_api:os-aggregates:index"] = PolicyDefault.Admin,
         ["os_compute_api:os-aggregates:show"] = PolicyDefault.Admin,
         ["os_compute_api:os-aggregates:create"] = PolicyDefault.Admin,

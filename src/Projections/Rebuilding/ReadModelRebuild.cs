@@ -97,7 +97,7 @@ public sealed class ReadModelRebuild(string connectionString)
             var documents = projections.ToDictionary(p => p, _ => new List<object>());
             foreach (var stream in batch.GroupBy(e => e.StreamId))
                 foreach (var p in projections)
-                    if (p.Fold(stream.Key, stream, start[p]) is { } doc) documents[p].Add(doc);
+                    documents[p].AddRange(p.Fold(stream.Key, stream, start[p]));
             // One COPY per document table, side by side.
             await Task.WhenAll(documents.Values.Where(d => d.Count > 0)
                 .Select(d => shadow.BulkInsertDocumentsAsync(d, BulkInsertMode.InsertsOnly, 5000, ct)));

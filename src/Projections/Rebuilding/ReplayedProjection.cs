@@ -3,6 +3,7 @@ using Marten;
 using Marten.Events.Aggregation;
 using Nova.Domain.Servers;
 using Nova.Projections.InstanceActions;
+using Nova.Projections.Migrations;
 using Nova.Projections.Servers;
 
 namespace Nova.Projections.Rebuilding;
@@ -18,6 +19,7 @@ public abstract class ReplayedProjection
     [
         new ReplayedProjection<ServerView>(new ServerViewProjection(), ServerEventTypes.All),
         new ReplayedProjection<InstanceActionLog>(new InstanceActionsProjection(), ServerEventTypes.All),
+        new ReplayedMigrations(),
     ];
 
     public static ReplayedProjection? Named(string name) =>
@@ -29,14 +31,14 @@ public abstract class ReplayedProjection
     /// <summary>The document table (Marten's default alias: the type name in lower case).</summary>
     public string Table => "mt_doc_" + DocumentType.Name.ToLowerInvariant();
 
-    /// <summary>Folds one stream's events (already in version order) up to <paramref name="upTo"/>; null when none applied.</summary>
-    public abstract object? Fold(Guid streamId, IEnumerable<IEvent> events, long upTo);
+    /// <summary>Folds one stream's events (already in version order) up to <paramref name="upTo"/> into its documents (none when none applied).</summary>
+    public abstract IReadOnlyList<object> Fold(Guid streamId, IEnumerable<IEvent> events, long upTo);
 
     /// <summary>Applies further events to the documents stored in <paramref name="session"/> and stores the results.</summary>
     public abstract Task<int> Apply(IDocumentSession session, IReadOnlyList<IEvent> events, CancellationToken ct);
 
-    /// <summary>Replaces one stream's document in <paramref name="session"/> (deleting it when no event applies).</summary>
-    public abstract void Replace(IDocumentSession session, Guid streamId, object? document);
+    /// <summary>Replaces one stream's documents in <paramref name="session"/> by <paramref name="documents"/> (deleting the others).</summary>
+    public abstract void Replace(IDocumentSession session, Guid streamId, IReadOnlyList<object> documents);
 }
 
 public sealed class ReplayedProjection<TDoc>(SingleStreamProjection<TDoc, Guid> projection, IEnumerable<Type> eventTypes)
@@ -50,12 +52,12 @@ public sealed class ReplayedProjection<TDoc>(SingleStreamProjection<TDoc, Guid> 
 
     private bool Handles(IEvent e) => handled.Contains(e.Data.GetType());
 
-    public override object? Fold(Guid streamId, IEnumerable<IEvent> events, long upTo)
+    public override IReadOnlyList<object> Fold(Guid streamId, IEnumerable<IEvent> events, long upTo)
     {
         TDoc? doc = null;
         foreach (var e in events)
             if (e.Sequence <= upTo && Handles(e)) doc = projection.Evolve(doc, streamId, e);
-        return doc;
+        return doc is null ? [] : [doc];
     }
 
     public override async Task<int> Apply(IDocumentSession session, IReadOnlyList<IEvent> events, CancellationToken ct)
@@ -70,9 +72,35 @@ public sealed class ReplayedProjection<TDoc>(SingleStreamProjection<TDoc, Guid> 
         return docs.Count;
     }
 
-    public override void Replace(IDocumentSession session, Guid streamId, object? document)
+    public override void Replace(IDocumentSession session, Guid streamId, IReadOnlyList<object> documents)
     {
-        if (document is TDoc doc) session.Store(doc);
+        if (documents is [TDoc doc]) session.Store(doc);
         else session.Delete<TDoc>(streamId);
+    }
+}
+
+/// <summary>The migrations: several documents per server stream, each keyed by its migration.</summary>
+public sealed class ReplayedMigrations : ReplayedProjection
+{
+    public override string Name => MigrationsProjection.Name;
+    public override Type DocumentType => typeof(MigrationView);
+
+    public override IReadOnlyList<object> Fold(Guid streamId, IEnumerable<IEvent> events, long upTo)
+    {
+        var server = new ServerMigrations(streamId, []);
+        foreach (var e in events)
+            if (e.Sequence <= upTo && ServerMigrations.Handles(e.Data)) server.Apply(e);
+        return server.Migrations;
+    }
+
+    public override Task<int> Apply(IDocumentSession session, IReadOnlyList<IEvent> events, CancellationToken ct) =>
+        MigrationsProjection.Apply(session, events, ct);
+
+    public override void Replace(IDocumentSession session, Guid streamId, IReadOnlyList<object> documents)
+    {
+        // Removing only the others keeps the result independent of the order the session writes in.
+        var keep = documents.Cast<MigrationView>().Select(m => m.Id).ToArray();
+        session.DeleteWhere<MigrationView>(m => m.InstanceUuid == streamId && !m.Id.IsOneOf(keep));
+        foreach (var m in documents) session.Store((MigrationView)m);
     }
 }

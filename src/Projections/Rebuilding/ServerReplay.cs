@@ -6,7 +6,7 @@ namespace Nova.Projections.Rebuilding;
 public sealed record ServerReplayResult(Guid ServerId, int Events, IReadOnlyList<string> DocumentsWritten);
 
 /// <summary>
-/// Rebuilds one server's read models (its ServerView and instance-action log) from its stream, in one
+/// Rebuilds one server's read models (its ServerView, instance-action log and migrations) from its stream, in one
 /// transaction, with the same Evolve as the daemon. The live tables are locked against the daemon
 /// (not readers) meanwhile, and each document is folded up to that projection's position, so the
 /// daemon neither overwrites the result nor applies an event twice.
@@ -32,9 +32,14 @@ public sealed class ServerReplay(string connectionString)
         var written = new List<string>();
         foreach (var p in projections)
         {
-            var doc = p.Fold(serverId, events, await ReadModelRebuild.Position(conn, tx, p, ct));
-            p.Replace(session, serverId, doc);
-            written.Add(doc is null ? $"{p.Name} (deleted: the daemon has not reached it)" : p.Name);
+            var docs = p.Fold(serverId, events, await ReadModelRebuild.Position(conn, tx, p, ct));
+            p.Replace(session, serverId, docs);
+            written.Add(docs.Count switch
+            {
+                0 => $"{p.Name} (none: no event of it the daemon has reached)",
+                1 => p.Name,
+                var n => $"{p.Name} ({n})",
+            });
         }
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -59,6 +59,10 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
         new("global event feed", "GET /v2.1/events", "GET", "/v2.1/events?limit=5", No, No, Ok),
         new("event export", "GET /v2.1/events/export", "GET", "/v2.1/events/export?server_id={server}", No, No, Ok),
         new("verify hash chains", "GET /v2.1/events/verify", "GET", "/v2.1/events/verify?server_id={server}", No, No, Ok),
+        new("list migrations", "GET /v2.1/os-migrations", "GET", "/v2.1/os-migrations", No, No, Ok),
+        new("list server migrations", "GET /v2.1/servers/{id}/migrations", "GET", "/v2.1/servers/{server}/migrations", Gone, No, Ok),
+        // The admin passes the policy; a cold or no migration is not a live one in progress: 404, as in Nova.
+        new("show server migration", "GET /v2.1/servers/{id}/migrations/{migrationId}", "GET", "/v2.1/servers/{server}/migrations/1", Gone, No, Gone),
         new("list flavors", "GET /v2.1/flavors", "GET", "/v2.1/flavors", Ok, Ok, Ok),
         new("list flavors in detail", "GET /v2.1/flavors/detail", "GET", "/v2.1/flavors/detail", Ok, Ok, Ok),
         new("show flavor", "GET /v2.1/flavors/{id}", "GET", "/v2.1/flavors/1", Ok, Ok, Ok),
