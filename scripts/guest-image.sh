@@ -24,6 +24,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 source scripts/services.sh
+# depmod, mkfs.fat and syslinux live in sbin, which a test process's PATH may lack.
+export PATH=$PATH:/usr/sbin:/sbin
 
 GUEST_DIR=${NOVA_GUEST_DIR:-$ROOT/.data/guest}
 KERNEL_PACKAGE=${NOVA_GUEST_KERNEL_PACKAGE:-linux-image-cloud-amd64}

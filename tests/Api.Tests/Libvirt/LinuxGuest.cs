@@ -85,24 +85,34 @@ public static class LinuxGuest
         }
     }
 
-    private static async Task<string> Build(int? poweroffAfterSeconds)
+    /// <summary>
+    /// Runs <c>scripts/guest-image.sh</c> as an operator would against the control plane at <paramref name="api"/>
+    /// (build if needed, register); returns the image id it printed.
+    /// </summary>
+    public static Task<string> Register(Uri api, string token, params string[] arguments) =>
+        Script(arguments, new Dictionary<string, string> { ["NOVA_API_URL"] = api.ToString().TrimEnd('/'), ["NOVA_TOKEN"] = token });
+
+    private static Task<string> Build(int? poweroffAfterSeconds) => Script(
+        poweroffAfterSeconds is { } n ? ["--build-only", "--poweroff-after", n.ToString()] : ["--build-only"],
+        new Dictionary<string, string>());
+
+    /// <summary>The script's last line of output: the disk's path with --build-only, else the image's id.</summary>
+    private static async Task<string> Script(IEnumerable<string> arguments, Dictionary<string, string> environment)
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "Nova.sln"))) root = Path.GetDirectoryName(root)!;
         var start = new ProcessStartInfo("bash") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "scripts/guest-image.sh", "--build-only" }) start.ArgumentList.Add(argument);
-        if (poweroffAfterSeconds is { } n)
-        {
-            start.ArgumentList.Add("--poweroff-after");
-            start.ArgumentList.Add(n.ToString());
-        }
+        start.ArgumentList.Add("scripts/guest-image.sh");
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"scripts/guest-image.sh failed ({process.ExitCode}): {await errors}");
-        var disk = (await output).Trim().Split('\n')[^1];
-        Assert.True(File.Exists(disk), $"scripts/guest-image.sh named {disk}, which does not exist");
-        return disk;
+        var last = (await output).Trim().Split('\n')[^1];
+        if (arguments.Contains("--build-only"))
+            Assert.True(File.Exists(last), $"scripts/guest-image.sh named {last}, which does not exist");
+        return last;
     }
 }

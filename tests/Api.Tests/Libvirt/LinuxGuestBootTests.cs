@@ -57,6 +57,28 @@ public sealed class LinuxGuestBootTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_script_registers_linux_guest_once_a_rerun_keeps_it_and_a_stale_image_of_that_name_goes()
+    {
+        var admin = stack.Client("admin:admin", "2.37");
+        // An image of the same name that is not this build (a failed upload left it queued).
+        var (created, stale) = await admin.Send(HttpMethod.Post, "/image/v2/images",
+            new { name = "linux-guest", disk_format = "qcow2", container_format = "bare" });
+        Assert.Equal(HttpStatusCode.Created, created);
+
+        var first = await LinuxGuest.Register(stack.BaseAddress, "admin:admin");
+        var again = await LinuxGuest.Register(stack.BaseAddress, "admin:admin");
+
+        Assert.Equal(first, again);
+        var (_, list) = await admin.Get("/image/v2/images?name=linux-guest");
+        var image = Assert.Single(list!["images"]!.AsArray())!;
+        Assert.Equal(first, image["id"]!.GetValue<string>());
+        Assert.NotEqual(stale!["id"]!.GetValue<string>(), first);
+        Assert.Equal("active", image["status"]!.GetValue<string>());
+        Assert.Equal("public", image["visibility"]!.GetValue<string>());
+        Assert.Equal(new FileInfo(await LinuxGuest.Disk()).Length, image["size"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task A_stop_reaches_the_guest_as_the_power_button_it_powers_off_cleanly_and_a_start_boots_it_again()
     {
         var admin = stack.Client("admin:admin", "2.37");
