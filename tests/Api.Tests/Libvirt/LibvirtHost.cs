@@ -8,16 +8,18 @@ namespace Nova.Api.Tests.Libvirt;
 /// <summary>A control plane whose one compute host is this machine's libvirtd (qemu:///system), and what its tests read back.</summary>
 public static class LibvirtHost
 {
-    public static ControlPlaneStack Stack(string host, string instances) =>
-        ControlPlaneStack.With(new StackOptions(Settings: new Dictionary<string, string?>
+    /// <param name="shutdownTimeoutSeconds">How long a stop waits for the guest to power off after the ACPI event.</param>
+    public static ControlPlaneStack Stack(string host, string instances, int powerSyncIntervalSeconds = 60,
+        int shutdownTimeoutSeconds = 1) =>
+        ControlPlaneStack.With(new StackOptions(PowerSyncIntervalSeconds: powerSyncIntervalSeconds, Settings: new Dictionary<string, string?>
         {
             ["Nova:Compute:Driver"] = "libvirt",
             ["Nova:Compute:Hosts:0"] = host,
             ["Nova:Compute:Libvirt:Uri"] = "qemu:///system",
             ["Nova:Compute:Libvirt:InstancesPath"] = instances,
             ["Nova:Compute:Libvirt:ImageServiceUrl"] = "{BaseAddress}/image",
-            // The test guest has no OS to answer ACPI: a stop waits this long, then destroys.
-            ["Nova:Compute:Libvirt:ShutdownTimeoutSeconds"] = "1",
+            // The blank test guest has no OS to answer ACPI: a stop waits this long, then destroys.
+            ["Nova:Compute:Libvirt:ShutdownTimeoutSeconds"] = shutdownTimeoutSeconds.ToString(),
         }));
 
     /// <summary>Whether libvirt still knows the server's domain.</summary>
