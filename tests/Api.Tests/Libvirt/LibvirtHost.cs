@@ -9,9 +9,10 @@ namespace Nova.Api.Tests.Libvirt;
 public static class LibvirtHost
 {
     /// <param name="shutdownTimeoutSeconds">How long a stop waits for the guest to power off after the ACPI event.</param>
+    /// <param name="settings">More settings for the control plane (e.g. allow_resize_to_same_host).</param>
     public static ControlPlaneStack Stack(string host, string instances, int powerSyncIntervalSeconds = 60,
-        int shutdownTimeoutSeconds = 1) =>
-        ControlPlaneStack.With(new StackOptions(PowerSyncIntervalSeconds: powerSyncIntervalSeconds, Settings: new Dictionary<string, string?>
+        int shutdownTimeoutSeconds = 1, IReadOnlyDictionary<string, string?>? settings = null) =>
+        ControlPlaneStack.With(new StackOptions(PowerSyncIntervalSeconds: powerSyncIntervalSeconds, Settings: new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Nova:Compute:Driver"] = "libvirt",
             ["Nova:Compute:Hosts:0"] = host,
