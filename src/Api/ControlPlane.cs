@@ -13,6 +13,7 @@ using Nova.Api.Images;
 using Nova.Api.InstanceActions;
 using Nova.Api.Migrations;
 using Nova.Api.Quotas;
+using Nova.Api.KeyPairs;
 using Nova.Api.ServerGroups;
 using Nova.Api.Servers;
 using Nova.Api.Versions;
@@ -99,6 +100,7 @@ public static class ControlPlane
         api.MapImages();
         api.MapQuotas();
         api.MapServerGroups();
+        api.MapKeyPairs();
         api.MapComputeServices();
         api.MapHypervisors();
         api.MapAvailabilityZones();

@@ -2,12 +2,14 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Schema;
 using Nova.Domain.Hosts;
+using Nova.Domain.KeyPairs;
 using Nova.Domain.Quotas;
 using Nova.Domain.ServerGroups;
 using Nova.Domain.Servers;
 using Nova.Store.Flavors;
 using Nova.Store.Hosts;
 using Nova.Store.Images;
+using Nova.Store.KeyPairs;
 using Nova.Store.Operations;
 using Nova.Store.Quotas;
 using Nova.Store.ServerGroups;
@@ -27,13 +29,16 @@ public static class WriteModel
         opts.Events.AddEventTypes(ComputeHostEventTypes.All);
         opts.Events.AddEventTypes(ProjectUsageEventTypes.All);
         opts.Events.AddEventTypes(ServerGroupEventTypes.All);
+        opts.Events.AddEventTypes(KeyPairEventTypes.All);
 
         opts.Projections.Add(new ServerAggregation(), ProjectionLifecycle.Live);
         opts.Projections.Add(new ComputeHostAggregation(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new ProjectUsageAggregation(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new ServerGroupAggregation(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new KeyPairAggregation(), ProjectionLifecycle.Inline);
 
         opts.Schema.For<ComputeService>();
+        opts.Schema.For<KeyPair>().Index(k => k.UserId);
         opts.Schema.For<HostAggregateRecord>().UseOptimisticConcurrency(true)
             .UniqueIndex(UniqueIndexType.Computed, UniqueNames.HostAggregateName, a => a.Name);
         opts.Schema.For<FlavorRecord>().UniqueIndex(UniqueIndexType.Computed, UniqueNames.FlavorName, f => f.Name);

@@ -4,6 +4,7 @@ using Nova.Commands.Images;
 using Nova.Commands.Requests;
 using Nova.Domain.HostAggregates;
 using Nova.Domain.Hosts;
+using Nova.Domain.KeyPairs;
 using Nova.Domain.Quotas;
 using Nova.Domain.ServerGroups;
 using Nova.Domain.Servers;
@@ -63,6 +64,10 @@ public sealed class NovaError(int status, string message) : Exception(message)
         QuotaExceeded q => (403, q.Message),
         ServerGroupFull q => (403, q.Message),
         ServerGroupNotFound n => (404, n.Message),
+        KeyPairNotFound n => (404, n.Message),
+        KeyPairExists c => (409, c.Message),
+        KeyPairLimitExceeded q => (403, q.Message),
+        InvalidKeyPair k => (400, k.Message),
         NotFound n => (404, n.Message),
         ImageTooLarge t => (413, t.Message),
         ImageQuotaExceeded q => (413, q.Message),

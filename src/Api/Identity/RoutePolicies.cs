@@ -50,6 +50,11 @@ public static class RoutePolicies
         ["GET /v2.1/os-server-groups/{id}"] = "os_compute_api:os-server-groups:show",
         ["POST /v2.1/os-server-groups"] = "os_compute_api:os-server-groups:create",
         ["DELETE /v2.1/os-server-groups/{id}"] = "os_compute_api:os-server-groups:delete",
+        // Key pairs: the rule's target is the user named by user_id (2.10, admins), checked by the handler.
+        ["GET /v2.1/os-keypairs"] = ByHandler, // os_compute_api:os-keypairs:index
+        ["GET /v2.1/os-keypairs/{name}"] = ByHandler, // os_compute_api:os-keypairs:show
+        ["POST /v2.1/os-keypairs"] = ByHandler, // os_compute_api:os-keypairs:create
+        ["DELETE /v2.1/os-keypairs/{name}"] = ByHandler, // os_compute_api:os-keypairs:delete
         ["GET /v2.1/os-services"] = "os_compute_api:os-services:list",
         ["PUT /v2.1/os-services/{id}"] = "os_compute_api:os-services:update",
         ["DELETE /v2.1/os-services/{id}"] = "os_compute_api:os-services:delete",

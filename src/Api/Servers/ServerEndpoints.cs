@@ -122,8 +122,9 @@ public static class ServerEndpoints
         Guid? group = null;
         if (body["os:scheduler_hints"] is JsonObject hints && NovaJson.OptionalString(hints, "group") is { } groupText)
             group = Guid.TryParse(groupText, out var g) ? g : throw NovaError.BadRequest($"Invalid input for field/attribute group. Value: {groupText}. '{groupText}' is not a 'uuid'");
+        var keyName = NovaJson.OptionalString(server, "key_name");
         var created = await mediator.Send(new CreateServer(name, flavorRef, imageRef, metadata, networks, min, max,
-            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group), ct);
+            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName), ct);
         await reads.WaitFor(created.Servers, ct);
 
         if (returnReservation) return NovaJson.Json(new { reservation_id = created.ReservationId }, 202);

@@ -41,7 +41,7 @@ public static class ServerJson
         body["addresses"] = new Dictionary<string, object>();
         body["accessIPv4"] = "";
         body["accessIPv6"] = "";
-        body["key_name"] = null;
+        body["key_name"] = s.State?.KeyName;
         body["config_drive"] = "";
         body["OS-DCF:diskConfig"] = "MANUAL";
         // The zone of the host it was placed on; before placement the zone asked for (Nova's instance.availability_zone).

@@ -13,6 +13,8 @@ public static class PolicyDefault
     public const string ProjectMemberOrAdmin = "rule:project_member_or_admin";
     /// <summary><c>ADMIN</c>: the admin role.</summary>
     public const string Admin = "rule:context_is_admin";
+    /// <summary>Nova's key pair rules: the admin, or the user the key pair belongs to.</summary>
+    public const string AdminOrOwnerUser = "(rule:context_is_admin) or user_id:%(user_id)s";
 }
 
 /// <summary>
@@ -105,6 +107,11 @@ public static class NovaPolicy
         ["os_compute_api:os-server-groups:show"] = PolicyDefault.ProjectReaderOrAdmin,
         ["os_compute_api:os-server-groups:create"] = PolicyDefault.ProjectMemberOrAdmin,
         ["os_compute_api:os-server-groups:delete"] = PolicyDefault.ProjectMemberOrAdmin,
+        // Key pairs: a user's, whatever the project
+        ["os_compute_api:os-keypairs:index"] = PolicyDefault.AdminOrOwnerUser,
+        ["os_compute_api:os-keypairs:create"] = PolicyDefault.AdminOrOwnerUser,
+        ["os_compute_api:os-keypairs:show"] = PolicyDefault.AdminOrOwnerUser,
+        ["os_compute_api:os-keypairs:delete"] = PolicyDefault.AdminOrOwnerUser,
         // Operators
         ["os_compute_api:os-services:list"] = PolicyDefault.Admin,
         ["os_compute_api:os-services:update"] = PolicyDefault.Admin,
@@ -149,6 +156,17 @@ public static class NovaPolicy
     public static bool Allows(this Caller caller, string rule, string? targetProject = null) =>
         caller.Policy.Allows(rule, PolicyCredentials.Of(caller.UserId, caller.ProjectId, caller.DomainId, caller.Roles),
             new Dictionary<string, string> { ["project_id"] = targetProject ?? caller.ProjectId, ["user_id"] = caller.UserId });
+
+    /// <summary>Whether <paramref name="caller"/> passes <paramref name="rule"/> for a target owned by the user <paramref name="targetUser"/> (key pairs).</summary>
+    public static bool AllowsForUser(this Caller caller, string rule, string targetUser) =>
+        caller.Policy.Allows(rule, PolicyCredentials.Of(caller.UserId, caller.ProjectId, caller.DomainId, caller.Roles),
+            new Dictionary<string, string> { ["project_id"] = caller.ProjectId, ["user_id"] = targetUser });
+
+    /// <summary>Refuses with Nova's 403 message unless <see cref="AllowsForUser"/>.</summary>
+    public static void AuthorizeForUser(this Caller caller, string rule, string targetUser)
+    {
+        if (!caller.AllowsForUser(rule, targetUser)) throw new Forbidden($"Policy doesn't allow {rule} to be performed.");
+    }
 
     /// <summary>Refuses with Nova's 403 message unless <see cref="Allows"/>.</summary>
     public static void Authorize(this Caller caller, string rule, string? targetProject = null)

@@ -32,7 +32,8 @@ public sealed record Server(
     Guid? ShelveImageId = null,
     DateTimeOffset? ShelvedAt = null,
     Migration? Migration = null,
-    ServerSnapshot? Snapshot = null)
+    ServerSnapshot? Snapshot = null,
+    string? KeyName = null)
 {
     /// <summary>Builds a server gets before it goes to error (Nova's max_attempts).</summary>
     public const int MaxBuildAttempts = 3;
@@ -51,7 +52,7 @@ public sealed record Server(
             return new Server(created.ServerId, created.Name, created.ProjectId, created.UserId, created.Flavor,
                 created.ImageId, created.Networks, VmState.Building, Servers.TaskState.Scheduling,
                 PowerState.NoState, null, false, null, null, null, created.RequestedAt, null, null,
-                created.AvailabilityZone, created.GroupId, Batch: created.Batch);
+                created.AvailabilityZone, created.GroupId, Batch: created.Batch, KeyName: created.KeyName);
 
         if (state is null)
             throw new InvalidOperationException($"{@event.GetType().Name} before ServerCreateRequested");

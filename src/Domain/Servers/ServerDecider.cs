@@ -12,7 +12,8 @@ public abstract partial record ServerCommand
     public sealed record Create(
         Guid ServerId, string Name, Requester By, FlavorSpec Flavor, string ImageId,
         IReadOnlyDictionary<string, string> Metadata, string Networks, DateTimeOffset Now,
-        string? AvailabilityZone = null, Guid? GroupId = null, CreateBatch? Batch = null) : ServerCommand;
+        string? AvailabilityZone = null, Guid? GroupId = null, CreateBatch? Batch = null,
+        string? KeyName = null, string? KeyData = null) : ServerCommand;
     public sealed record Stop(Requester By) : ServerCommand;
     public sealed record Start(Requester By) : ServerCommand;
     public sealed record Reboot(Requester By, RebootType Type) : ServerCommand;
@@ -98,7 +99,7 @@ public static class ServerDecider
             return state is null
                 ? [new ServerCreateRequested(create.ServerId, create.Name, create.By.ProjectId, create.By.UserId,
                     create.Flavor, create.ImageId, create.Metadata, create.Networks, create.Now,
-                    create.AvailabilityZone, create.GroupId, create.Batch)]
+                    create.AvailabilityZone, create.GroupId, create.Batch, create.KeyName, create.KeyData)]
                 : throw new ServerConflict($"Instance {create.ServerId} already exists");
 
         // A guest left behind by a deleted server is recorded in that server's history.

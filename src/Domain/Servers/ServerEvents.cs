@@ -25,7 +25,9 @@ public sealed record ServerCreateRequested(
     DateTimeOffset RequestedAt,
     string? AvailabilityZone = null,
     Guid? GroupId = null,
-    CreateBatch? Batch = null) : IServerEvent;
+    CreateBatch? Batch = null,
+    string? KeyName = null,
+    string? KeyData = null) : IServerEvent;
 
 /// <summary>
 /// The server is number <see cref="Index"/> of a multi-create of <see cref="Size"/>: the scheduler

@@ -77,6 +77,9 @@ public sealed class RouteTargets(HttpClient member, HttpClient admin)
     public string CreateRequest { get; private set; } = "";
     public string Group { get; private set; } = "";
     public string Image { get; private set; } = "";
+    public string KeyPair { get; private set; } = "";
+    /// <summary>The Keystone id of the member who owns the key pairs.</summary>
+    public string KeyPairUser { get; private set; } = "";
 
     public static async Task<RouteTargets> Create(HttpClient member, HttpClient admin)
     {
@@ -87,6 +90,7 @@ public sealed class RouteTargets(HttpClient member, HttpClient admin)
         t.CreateRequest = actions[0]!["request_id"]!.GetValue<string>();
         t.Group = await t.FreshGroup();
         t.Image = await t.FreshImage();
+        t.KeyPair = await t.FreshKeyPair();
         using var upload = new ByteArrayContent(new byte[4096]) { Headers = { ContentType = new("application/octet-stream") } };
         using var response = await member.PutAsync($"/image/v2/images/{t.Image}/file", upload);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
@@ -101,6 +105,15 @@ public sealed class RouteTargets(HttpClient member, HttpClient admin)
             new { server_group = new { name = "target", policies = new[] { "anti-affinity" } } });
         Assert.True(status == HttpStatusCode.OK, $"group: {status}");
         return body!["server_group"]!["id"]!.GetValue<string>();
+    }
+
+    public async Task<string> FreshKeyPair()
+    {
+        var name = "target-" + Guid.NewGuid().ToString("N")[..8];
+        var (status, body) = await member.Send(HttpMethod.Post, "/v2.1/os-keypairs", new { keypair = new { name } });
+        Assert.True(status == HttpStatusCode.Created, $"keypair: {status}");
+        KeyPairUser = body!["keypair"]!["user_id"]!.GetValue<string>();
+        return name;
     }
 
     public async Task<string> FreshImage()

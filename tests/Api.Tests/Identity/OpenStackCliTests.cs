@@ -94,6 +94,44 @@ public sealed class OpenStackCliTests(KeystoneCloud cloud) : IDisposable
         await member.Run("server", "delete", "--wait", server);
     }
 
+    [Fact]
+    public async Task The_openstack_cli_creates_imports_lists_shows_and_deletes_keypairs_and_boots_with_one()
+    {
+        var member = Cli(cloud.Member, cloud.OwnProject);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        string generated = "cli-gen-" + suffix, imported = "cli-imp-" + suffix, server = "cli-key-" + suffix;
+        var privateFile = images.Path("id_" + suffix);
+        var made = await member.Json("keypair", "create", "--private-key", privateFile, generated);
+        Assert.Equal(generated, made["name"]!.GetValue<string>());
+        Assert.StartsWith("-----BEGIN RSA PRIVATE KEY-----", await File.ReadAllTextAsync(privateFile));
+
+        // The public half of the generated key, imported under another name, has the same fingerprint.
+        var publicFile = images.Path("id_" + suffix + ".pub");
+        await File.WriteAllTextAsync(publicFile, await member.Run("keypair", "show", "--public-key", generated));
+        var import = await member.Json("keypair", "create", "--public-key", publicFile, imported);
+        Assert.Equal(made["fingerprint"]!.GetValue<string>(), import["fingerprint"]!.GetValue<string>());
+
+        var names = (await member.Json("keypair", "list")).AsArray().Select(k => k!["Name"]!.GetValue<string>()).ToList();
+        Assert.Contains(generated, names);
+        Assert.Contains(imported, names);
+        Assert.Equal("ssh", (await member.Json("keypair", "show", imported))["type"]!.GetValue<string>());
+
+        // Another project's member has none of them.
+        var outsider = Cli(cloud.Outsider, cloud.OtherProject);
+        Assert.DoesNotContain((await outsider.Json("keypair", "list")).AsArray(), k => k!["Name"]!.GetValue<string>() == generated);
+        await Assert.ThrowsAnyAsync<Exception>(() => outsider.Run("keypair", "show", generated));
+
+        var booted = await member.Json("server", "create", "--image", ControlPlaneStack.DefaultImage, "--flavor", "m1.tiny", "--nic", "none",
+            "--key-name", imported, "--wait", server);
+        Assert.Equal(imported, booted["key_name"]!.GetValue<string>());
+        await Assert.ThrowsAnyAsync<Exception>(() => member.Run("server", "create", "--image", ControlPlaneStack.DefaultImage,
+            "--flavor", "m1.tiny", "--nic", "none", "--key-name", "nokey-" + suffix, server + "-nokey"));
+
+        await member.Run("keypair", "delete", generated, imported);
+        Assert.DoesNotContain((await member.Json("keypair", "list")).AsArray(), k => k!["Name"]!.GetValue<string>() is var n && (n == generated || n == imported));
+        await member.Run("server", "delete", "--wait", server);
+    }
+
     private OpenStackCli Cli(string user, string project) => new(new Dictionary<string, string>
     {
         ["OS_AUTH_URL"] = cloud.Keystone.Url,

@@ -59,6 +59,13 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
         new("global event feed", "GET /v2.1/events", "GET", "/v2.1/events?limit=5", No, No, Ok),
         new("event export", "GET /v2.1/events/export", "GET", "/v2.1/events/export?server_id={server}", No, No, Ok),
         new("verify hash chains", "GET /v2.1/events/verify", "GET", "/v2.1/events/verify?server_id={server}", No, No, Ok),
+        // Key pairs are a user's: the reader and another project's member have their own; naming the owner is for admins.
+        new("list keypairs", "GET /v2.1/os-keypairs", "GET", "/v2.1/os-keypairs", Ok, Ok, Ok),
+        new("list another user's keypairs", "GET /v2.1/os-keypairs", "GET", "/v2.1/os-keypairs?user_id={keypairUser}", No, No, Ok),
+        new("show own keypair", "GET /v2.1/os-keypairs/{name}", "GET", "/v2.1/os-keypairs/{keypair}", Gone, Gone, Gone),
+        new("show another user's keypair", "GET /v2.1/os-keypairs/{name}", "GET", "/v2.1/os-keypairs/{keypair}?user_id={keypairUser}", No, No, Ok),
+        new("create keypair", "POST /v2.1/os-keypairs", "POST", "/v2.1/os-keypairs", Ok, Ok, Ok, "keypair"),
+        new("delete another user's keypair", "DELETE /v2.1/os-keypairs/{name}", "DELETE", "/v2.1/os-keypairs/{keypair}?user_id={keypairUser}", No, No, Ok, Fresh: true),
         new("list migrations", "GET /v2.1/os-migrations", "GET", "/v2.1/os-migrations", No, No, Ok),
         new("list server migrations", "GET /v2.1/servers/{id}/migrations", "GET", "/v2.1/servers/{server}/migrations", Gone, No, Ok),
         // The admin passes the policy; a cold or no migration is not a live one in progress: 404, as in Nova.
@@ -123,6 +130,8 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
             .Replace("{flavor}", row.Fresh && row.Path.Contains("{flavor}") ? await targets.FreshFlavor() : "1")
             .Replace("{group}", row.Fresh && row.Path.Contains("{group}") ? await targets.FreshGroup() : targets.Group)
             .Replace("{image}", row.Fresh && row.Path.Contains("{image}") ? await targets.FreshImage() : targets.Image)
+            .Replace("{keypair}", row.Fresh && row.Path.Contains("{keypair}") ? await targets.FreshKeyPair() : targets.KeyPair)
+            .Replace("{keypairUser}", targets.KeyPairUser)
             .Replace("{request}", targets.CreateRequest)
             .Replace("{project}", cloud.OwnProjectId)
             .Replace("{nothing}", Guid.NewGuid().ToString());
@@ -142,6 +151,7 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
             null => null,
             byte[] bytes => new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } },
             "flavor" => Json(new { flavor = new { name = "policy-" + Guid.NewGuid().ToString("N")[..8], ram = 64, vcpus = 1, disk = 1 } }),
+            "keypair" => Json(new { keypair = new { name = "policy-" + Guid.NewGuid().ToString("N")[..8] } }),
             var body => Json(body),
         };
         using var http = new HttpClient { BaseAddress = cloud.Stack.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };

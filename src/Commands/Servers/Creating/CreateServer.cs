@@ -6,6 +6,7 @@ using Nova.Commands.Requests;
 using Nova.Commands.ServerGroups;
 using Nova.Store.Quotas;
 using Nova.Domain.Hosts;
+using Nova.Domain.KeyPairs;
 using Nova.Domain.Quotas;
 using Nova.Domain;
 using Nova.Domain.Servers;
@@ -21,7 +22,7 @@ namespace Nova.Commands.Servers.Creating;
 /// </summary>
 public sealed record CreateServer(
     string Name, string FlavorRef, string ImageRef, IReadOnlyDictionary<string, string> Metadata, string Networks,
-    int MinCount = 1, int MaxCount = 1, string? AvailabilityZone = null, Guid? GroupId = null)
+    int MinCount = 1, int MaxCount = 1, string? AvailabilityZone = null, Guid? GroupId = null, string? KeyName = null)
     : ICommand<CreatedServers>, IValidated
 {
     public IEnumerable<string> Validate()
@@ -63,6 +64,7 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
         caller.Authorize("os_compute_api:servers:create");
         FlavorRecord flavor;
         ImageRecord image;
+        KeyPair? keyPair = null;
         await using (var query = store.QuerySession())
         {
             // A private flavor the caller may not see does not exist for it (Nova's FlavorNotFound as a 400).
@@ -76,6 +78,11 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
             if (command.AvailabilityZone is { } zone
                 && !await query.Query<ComputeHost>().AnyAsync(h => h.AvailabilityZone == zone, ct))
                 throw new InvalidRequest($"The requested availability zone is not available: {zone}");
+            // Nova looks the key up among the caller's own key pairs; its public key goes with the server.
+            if (command.KeyName is { } keyName)
+                keyPair = await query.LoadAsync<KeyPair>(KeyPair.IdOf(caller.UserId, keyName), ct) is { Deleted: false } key
+                    ? key
+                    : throw new InvalidRequest("Invalid key_name provided.");
         }
 
         var now = clock.GetUtcNow();
@@ -106,7 +113,8 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
                 var name = command.MaxCount == 1 ? command.Name.Trim() : $"{command.Name.Trim()}-{i}";
                 var batch = command.MaxCount == 1 ? null : new CreateBatch(i, count, command.MinCount);
                 var events = ServerDecider.Decide(new ServerCommand.Create(ServerId(i), name, caller.AsRequester(),
-                    spec, image.Id.ToString(), command.Metadata, command.Networks, now, command.AvailabilityZone, command.GroupId, batch), null);
+                    spec, image.Id.ToString(), command.Metadata, command.Networks, now, command.AvailabilityZone, command.GroupId, batch,
+                    keyPair?.Name, keyPair?.PublicKey), null);
                 session.Events.StartStream<Server>(ServerId(i), events);
                 writes.Add(new ServerWrite(ServerId(i), events.Count));
             }
