@@ -48,12 +48,13 @@ public sealed class ListServersHandler(IQuerySession session, Caller caller) : I
         if (f.ImageId is { } image) q = q.Where(s => s.ImageId == image);
 
         // The tag filters are PostgreSQL's jsonb tests on the view's Tags array (jsonb_exists_all/any are the ?& and ?|
-        // operators, which a '?' placeholder would not let us write).
+        // operators, which a '?' placeholder would not let us write). The array is cast to object: a bare string[] would be
+        // taken as MatchesSql's params array, one parameter per tag.
         const string tags = "coalesce(d.data -> 'Tags', '[]'::jsonb)";
-        if (f.Tags is { Count: > 0 } all) q = q.Where(s => s.MatchesSql($"jsonb_exists_all({tags}, ?)", all.ToArray()));
-        if (f.TagsAny is { Count: > 0 } any) q = q.Where(s => s.MatchesSql($"jsonb_exists_any({tags}, ?)", any.ToArray()));
-        if (f.NotTags is { Count: > 0 } notAll) q = q.Where(s => s.MatchesSql($"not jsonb_exists_all({tags}, ?)", notAll.ToArray()));
-        if (f.NotTagsAny is { Count: > 0 } notAny) q = q.Where(s => s.MatchesSql($"not jsonb_exists_any({tags}, ?)", notAny.ToArray()));
+        if (f.Tags is { Count: > 0 } all) q = q.Where(s => s.MatchesSql($"jsonb_exists_all({tags}, ?)", (object)all.ToArray()));
+        if (f.TagsAny is { Count: > 0 } any) q = q.Where(s => s.MatchesSql($"jsonb_exists_any({tags}, ?)", (object)any.ToArray()));
+        if (f.NotTags is { Count: > 0 } notAll) q = q.Where(s => s.MatchesSql($"not jsonb_exists_all({tags}, ?)", (object)notAll.ToArray()));
+        if (f.NotTagsAny is { Count: > 0 } notAny) q = q.Where(s => s.MatchesSql($"not jsonb_exists_any({tags}, ?)", (object)notAny.ToArray()));
 
         if (f.Marker is { } marker)
         {
