@@ -56,6 +56,8 @@ public sealed class NovaError(int status, string message) : Exception(message)
         BadHttpRequestException => (400, "Malformed request body"),
         JsonException => (400, "Malformed request body"),
         ServerNotFound n => (404, n.Message),
+        ServerItemNotFound n => (404, n.Message),
+        MetadataLimitExceeded q => (403, q.Message),
         HostNotFound n => (404, n.Message),
         HostInUse c => (409, c.Message),
         HostAggregateConflict c => (409, c.Message),

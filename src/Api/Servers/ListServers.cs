@@ -47,6 +47,15 @@ public sealed class ListServersHandler(IQuerySession session, Caller caller) : I
         if (f.FlavorId is { } flavor) q = q.Where(s => s.Flavor.Id == flavor);
         if (f.ImageId is { } image) q = q.Where(s => s.ImageId == image);
 
+        // The tag filters are PostgreSQL's jsonb tests on the view's Tags array (jsonb_exists_all/any are the ?& and ?|
+        // operators, which a '?' placeholder would not let us write). The array is cast to object: a bare string[] would be
+        // taken as MatchesSql's params array, one parameter per tag.
+        const string tags = "coalesce(d.data -> 'Tags', '[]'::jsonb)";
+        if (f.Tags is { Count: > 0 } all) q = q.Where(s => s.MatchesSql($"jsonb_exists_all({tags}, ?)", (object)all.ToArray()));
+        if (f.TagsAny is { Count: > 0 } any) q = q.Where(s => s.MatchesSql($"jsonb_exists_any({tags}, ?)", (object)any.ToArray()));
+        if (f.NotTags is { Count: > 0 } notAll) q = q.Where(s => s.MatchesSql($"not jsonb_exists_all({tags}, ?)", (object)notAll.ToArray()));
+        if (f.NotTagsAny is { Count: > 0 } notAny) q = q.Where(s => s.MatchesSql($"not jsonb_exists_any({tags}, ?)", (object)notAny.ToArray()));
+
         if (f.Marker is { } marker)
         {
             // The marker must be a server this caller could list (Nova: "marker [id] not found" otherwise).
@@ -76,4 +85,11 @@ public sealed class ListServersHandler(IQuerySession session, Caller caller) : I
 public sealed record ServerFilter(
     string? Name = null, string? Status = null, int? Limit = null, Guid? Marker = null,
     bool AllTenants = false, string? ProjectId = null, string? Host = null, string? FlavorId = null,
-    string? ImageId = null, DateTimeOffset? ChangesSince = null, bool SortAscending = false);
+    string? ImageId = null, DateTimeOffset? ChangesSince = null, bool SortAscending = false)
+{
+    /// <summary>tags: servers with all of these; tags-any: with any; not-tags: without all of them; not-tags-any: with none.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+    public IReadOnlyList<string>? TagsAny { get; init; }
+    public IReadOnlyList<string>? NotTags { get; init; }
+    public IReadOnlyList<string>? NotTagsAny { get; init; }
+}

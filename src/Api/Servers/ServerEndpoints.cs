@@ -44,6 +44,9 @@ public static class ServerEndpoints
             return Results.NoContent();
         });
         api.MapPost("/servers/{id}/action", Act);
+        api.MapServerUpdate();
+        api.MapServerMetadata();
+        api.MapServerTags();
     }
 
     public static Guid ParseId(string id) =>
@@ -63,7 +66,12 @@ public static class ServerEndpoints
             FlavorId: q.Text("flavor"),
             ImageId: q.Text("image"),
             ChangesSince: q.Time("changes-since"),
-            SortAscending: q.Text("sort_dir") == "asc");
+            SortAscending: q.Text("sort_dir") == "asc")
+        {
+            // Nova's tag filters (2.26): comma-separated; ignored before, as Nova drops unknown filters.
+            Tags = TagFilter(http, "tags"), TagsAny = TagFilter(http, "tags-any"),
+            NotTags = TagFilter(http, "not-tags"), NotTagsAny = TagFilter(http, "not-tags-any"),
+        };
         var servers = await mediator.Send(new ListServers(filter));
         var body = new Dictionary<string, object?>
         {
@@ -73,6 +81,11 @@ public static class ServerEndpoints
             body["servers_links"] = next;
         return NovaJson.Json(body);
     }
+
+    private static IReadOnlyList<string>? TagFilter(HttpContext http, string key) =>
+        MicroversionMiddleware.Of(http).AtLeast(26) && http.Request.Query.Text(key) is { Length: > 0 } text
+            ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : null;
 
     private static async Task<IResult> Create(HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct)
     {
@@ -123,8 +136,10 @@ public static class ServerEndpoints
         if (body["os:scheduler_hints"] is JsonObject hints && NovaJson.OptionalString(hints, "group") is { } groupText)
             group = Guid.TryParse(groupText, out var g) ? g : throw NovaError.BadRequest($"Invalid input for field/attribute group. Value: {groupText}. '{groupText}' is not a 'uuid'");
         var keyName = NovaJson.OptionalString(server, "key_name");
+        // Tags at create from 2.52, checked as PUT /tags checks them.
+        var tags = version.AtLeast(52) && server.ContainsKey("tags") ? ServerTagEndpoints.TagsOf(server["tags"]) : null;
         var created = await mediator.Send(new CreateServer(name, flavorRef, imageRef, metadata, networks, min, max,
-            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName), ct);
+            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName, tags), ct);
         await reads.WaitFor(created.Servers, ct);
 
         if (returnReservation) return NovaJson.Json(new { reservation_id = created.ReservationId }, 202);

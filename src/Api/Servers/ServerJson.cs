@@ -39,8 +39,8 @@ public static class ServerJson
         body["created"] = NovaJson.Time(s.CreatedAt);
         body["updated"] = NovaJson.Time(s.UpdatedAt);
         body["addresses"] = new Dictionary<string, object>();
-        body["accessIPv4"] = "";
-        body["accessIPv6"] = "";
+        body["accessIPv4"] = s.State?.AccessIPv4 ?? "";
+        body["accessIPv6"] = s.State?.AccessIPv6 ?? "";
         body["key_name"] = s.State?.KeyName;
         body["config_drive"] = "";
         body["OS-DCF:diskConfig"] = "MANUAL";
@@ -71,8 +71,8 @@ public static class ServerJson
             body["fault"] = shown;
         }
         if (version.AtLeast(9)) body["locked"] = s.Locked;
-        if (version.AtLeast(19)) body["description"] = null;
-        if (version.AtLeast(26)) body["tags"] = Array.Empty<string>();
+        if (version.AtLeast(19)) body["description"] = s.State?.Description;
+        if (version.AtLeast(26)) body["tags"] = s.Tags;
         if (version.AtLeast(16)) body["host_status"] = s.Host is null ? "" : "UP";
         if (version.AtLeast(71)) body["server_groups"] = s.State?.GroupId is { } group ? new[] { group.ToString() } : Array.Empty<string>();
         return body;

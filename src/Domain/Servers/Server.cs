@@ -33,13 +33,20 @@ public sealed record Server(
     DateTimeOffset? ShelvedAt = null,
     Migration? Migration = null,
     ServerSnapshot? Snapshot = null,
-    string? KeyName = null)
+    string? KeyName = null,
+    IReadOnlyDictionary<string, string>? Metadata = null,
+    IReadOnlyList<string>? Tags = null,
+    string? Description = null,
+    string? AccessIPv4 = null,
+    string? AccessIPv6 = null)
 {
     /// <summary>Builds a server gets before it goes to error (Nova's max_attempts).</summary>
     public const int MaxBuildAttempts = 3;
 
     public string Status => ServerStatus.Derive(VmState, TaskState);
     public IReadOnlyList<string> HostsTried => TriedHosts ?? [];
+    public IReadOnlyDictionary<string, string> MetadataItems => Metadata ?? new Dictionary<string, string>();
+    public IReadOnlyList<string> TagList => Tags ?? [];
 
     /// <summary>Waiting for the scheduler: a new build, or the unshelve of an offloaded server.</summary>
     public bool NeedsHost => Host is null
@@ -52,12 +59,16 @@ public sealed record Server(
             return new Server(created.ServerId, created.Name, created.ProjectId, created.UserId, created.Flavor,
                 created.ImageId, created.Networks, VmState.Building, Servers.TaskState.Scheduling,
                 PowerState.NoState, null, false, null, null, null, created.RequestedAt, null, null,
-                created.AvailabilityZone, created.GroupId, Batch: created.Batch, KeyName: created.KeyName);
+                created.AvailabilityZone, created.GroupId, Batch: created.Batch, KeyName: created.KeyName,
+                Metadata: new Dictionary<string, string>(created.Metadata));
 
         if (state is null)
             throw new InvalidOperationException($"{@event.GetType().Name} before ServerCreateRequested");
 
         if (ResizeEvents.Evolve(state, @event) is { } resized) return resized;
+        if (UpdateEvents.Evolve(state, @event) is { } updated) return updated;
+        if (MetadataEvents.Evolve(state, @event) is { } metadata) return metadata;
+        if (TagEvents.Evolve(state, @event) is { } tagged) return tagged;
 
         return @event switch
         {
@@ -138,7 +149,11 @@ public sealed record Server(
                     ? VmState.Stopped : state.VmState,
             },
             ServerGuestLost e => state with { VmState = VmState.Error, TaskState = null, PowerState = PowerState.NoState, Fault = e.Fault },
-            ServerRebuildRequested e => state with { TaskState = Servers.TaskState.Rebuilding, ImageId = e.ImageId, Name = e.Name ?? state.Name },
+            ServerRebuildRequested e => state with
+            {
+                TaskState = Servers.TaskState.Rebuilding, ImageId = e.ImageId, Name = e.Name ?? state.Name,
+                Metadata = e.Metadata is { } rebuilt ? new Dictionary<string, string>(rebuilt) : state.Metadata,
+            },
             ServerRebuildStepStarted e => state with { TaskState = e.Step },
             ServerRebuilt e => state with
             {

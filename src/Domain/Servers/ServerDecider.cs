@@ -13,7 +13,7 @@ public abstract partial record ServerCommand
         Guid ServerId, string Name, Requester By, FlavorSpec Flavor, string ImageId,
         IReadOnlyDictionary<string, string> Metadata, string Networks, DateTimeOffset Now,
         string? AvailabilityZone = null, Guid? GroupId = null, CreateBatch? Batch = null,
-        string? KeyName = null, string? KeyData = null) : ServerCommand;
+        string? KeyName = null, string? KeyData = null, IReadOnlyList<string>? Tags = null) : ServerCommand;
     public sealed record Stop(Requester By) : ServerCommand;
     public sealed record Start(Requester By) : ServerCommand;
     public sealed record Reboot(Requester By, RebootType Type) : ServerCommand;
@@ -99,7 +99,8 @@ public static class ServerDecider
             return state is null
                 ? [new ServerCreateRequested(create.ServerId, create.Name, create.By.ProjectId, create.By.UserId,
                     create.Flavor, create.ImageId, create.Metadata, create.Networks, create.Now,
-                    create.AvailabilityZone, create.GroupId, create.Batch, create.KeyName, create.KeyData)]
+                    create.AvailabilityZone, create.GroupId, create.Batch, create.KeyName, create.KeyData),
+                .. TagDecision.AtCreate(create.ServerId, create.Tags)]
                 : throw new ServerConflict($"Instance {create.ServerId} already exists");
 
         // A guest left behind by a deleted server is recorded in that server's history.
@@ -111,6 +112,9 @@ public static class ServerDecider
                 : Nothing; // a late report for a server that is gone
 
         if (ResizeDecider.Decide(command, state) is { } resize) return resize;
+        if (UpdateDecision.Decide(command, state) is { } update) return update;
+        if (MetadataDecision.Decide(command, state) is { } metadata) return metadata;
+        if (TagDecision.Decide(command, state) is { } tags) return tags;
         var id = state.Id;
         return command switch
         {
@@ -246,7 +250,8 @@ public static class ServerDecider
         or ServerCommand.Pause or ServerCommand.Unpause or ServerCommand.Suspend or ServerCommand.Resume
         or ServerCommand.Rescue or ServerCommand.Unrescue or ServerCommand.Shelve or ServerCommand.ShelveOffload or ServerCommand.Unshelve
         or ServerCommand.Rebuild or ServerCommand.CreateImage or ServerCommand.CreateBackup
-        || ResizeDecider.IsUserCommand(command);
+        || ResizeDecider.IsUserCommand(command) || UpdateDecision.IsUserCommand(command)
+        || MetadataDecision.IsUserCommand(command) || TagDecision.IsUserCommand(command);
 
     /// <summary><paramref name="needsHost"/>: the action asks the server's host, so a server without one is in the wrong state.</summary>
     private static IReadOnlyList<object> UserAction(

@@ -130,5 +130,6 @@ public static class ServerEventTypes
         typeof(ServerStateReset),
         .. PauseEvents.All, .. SuspendEvents.All, .. RescueEvents.All, .. ShelveEvents.All,
         .. DeadlineEvents.All, .. ReconcileEvents.All, .. ResizeEvents.All, .. RebuildEvents.All, .. SnapshotEvents.All,
+        .. UpdateEvents.All, .. MetadataEvents.All, .. TagEvents.All,
     ];
 }

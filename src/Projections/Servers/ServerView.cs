@@ -16,6 +16,8 @@ public sealed class ServerView
     public string ImageId { get; set; } = "";
     public string Networks { get; set; } = "";
     public Dictionary<string, string> Metadata { get; set; } = new();
+    /// <summary>The server's tags (2.26), a JSON array the list filters ask PostgreSQL about.</summary>
+    public List<string> Tags { get; set; } = new();
     public string VmState { get; set; } = "";
     public string? TaskState { get; set; }
     public int PowerState { get; set; }
@@ -59,8 +61,9 @@ public partial class ServerViewProjection : SingleStreamProjection<ServerView, G
         view.Flavor = state.Flavor;
         view.ImageId = state.ImageId;
         view.Networks = state.Networks;
-        if (e.Data is ServerCreateRequested created) view.Metadata = new Dictionary<string, string>(created.Metadata);
-        if (e.Data is ServerRebuildRequested { Metadata: { } rebuilt }) view.Metadata = new Dictionary<string, string>(rebuilt);
+        // A view stored before the state held metadata keeps its own until the next metadata event.
+        if (state.Metadata is { } metadata) view.Metadata = new Dictionary<string, string>(metadata);
+        view.Tags = [.. state.TagList];
         view.VmState = NovaNames.Of(state.VmState);
         view.TaskState = NovaNames.Of(state.TaskState);
         view.PowerState = (int)state.PowerState;

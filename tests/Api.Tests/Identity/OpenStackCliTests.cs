@@ -132,6 +132,37 @@ public sealed class OpenStackCliTests(KeystoneCloud cloud) : IDisposable
         await member.Run("server", "delete", "--wait", server);
     }
 
+    [Fact]
+    public async Task The_openstack_cli_renames_a_server_and_sets_and_unsets_its_properties_and_tags()
+    {
+        var member = Cli(cloud.Member, cloud.OwnProject);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        string image = "cli-set-" + suffix, server = "cli-set-" + suffix, renamed = "cli-renamed-" + suffix;
+        var disk = images.Path("set.qcow2");
+        await TestImages.Run("qemu-img", "create", "-q", "-f", "qcow2", disk, "16M");
+        await member.Json("image", "create", "--file", disk, "--disk-format", "qcow2", "--container-format", "bare", image);
+        var id = (await member.Json("server", "create", "--image", image, "--flavor", "m1.tiny", "--nic", "none", "--wait", server))["id"]!
+            .GetValue<string>();
+        using var rest = cloud.Stack.Client(cloud.MemberToken, "2.37");
+
+        await member.Run("server", "set", "--name", renamed, "--property", "role=web", "--property", "tier=1", "--tag", "blue", "--tag", "green", server);
+        var shown = await rest.Server(id);
+        Assert.Equal(renamed, shown["name"]!.GetValue<string>());
+        Assert.Equal("web", shown["metadata"]!["role"]!.GetValue<string>());
+        Assert.Equal("1", shown["metadata"]!["tier"]!.GetValue<string>());
+        Assert.Equal(["blue", "green"], shown["tags"]!.AsArray().Select(t => t!.GetValue<string>()).Order().ToList());
+        Assert.Contains((await member.Json("server", "list", "--tags", "blue")).AsArray(), s => s!["ID"]!.GetValue<string>() == id);
+
+        await member.Run("server", "unset", "--property", "tier", "--tag", "blue", renamed);
+        shown = await rest.Server(id);
+        Assert.Null(shown["metadata"]!["tier"]);
+        Assert.Equal("web", shown["metadata"]!["role"]!.GetValue<string>());
+        Assert.Equal(["green"], shown["tags"]!.AsArray().Select(t => t!.GetValue<string>()).ToList());
+        Assert.DoesNotContain((await member.Json("server", "list", "--tags", "blue")).AsArray(), s => s!["ID"]!.GetValue<string>() == id);
+
+        await member.Run("server", "delete", "--wait", renamed);
+    }
+
     private OpenStackCli Cli(string user, string project) => new(new Dictionary<string, string>
     {
         ["OS_AUTH_URL"] = cloud.Keystone.Url,

@@ -83,6 +83,8 @@ public sealed class EventComparer : IEqualityComparer<object>
     {
         (ServerCreateRequested a, ServerCreateRequested b) =>
             a with { Metadata = NoMetadata } == b with { Metadata = NoMetadata } && SameContent(a.Metadata, b.Metadata),
+        (ServerMetadataSet a, ServerMetadataSet b) => a.ServerId == b.ServerId && SameContent(a.Metadata, b.Metadata),
+        (ServerTagsSet a, ServerTagsSet b) => a.ServerId == b.ServerId && a.Tags.SequenceEqual(b.Tags),
         (ServerScheduled a, ServerScheduled b) =>
             a with { Alternates = null } == b with { Alternates = null } && SameHosts(a.Alternates, b.Alternates),
         _ => object.Equals(x, y),
@@ -90,7 +92,7 @@ public sealed class EventComparer : IEqualityComparer<object>
 
     public int GetHashCode(object obj) => obj.GetType().GetHashCode();
 
-    private static bool SameContent(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+    internal static bool SameContent(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     internal static bool SameHosts(IReadOnlyList<string>? a, IReadOnlyList<string>? b) => (a ?? []).SequenceEqual(b ?? []);
@@ -108,7 +110,9 @@ public sealed class ServerStateComparer : IEqualityComparer<Server?>
     {
         (null, null) => true,
         (null, _) or (_, null) => false,
-        _ => x with { TriedHosts = null, Alternates = null } == y with { TriedHosts = null, Alternates = null }
+        _ => x with { TriedHosts = null, Alternates = null, Metadata = null, Tags = null }
+                == y with { TriedHosts = null, Alternates = null, Metadata = null, Tags = null }
+             && EventComparer.SameContent(x.MetadataItems, y.MetadataItems) && EventComparer.SameHosts(x.Tags, y.Tags)
              && EventComparer.SameHosts(x.TriedHosts, y.TriedHosts)
              && EventComparer.SameHosts(x.Alternates, y.Alternates),
     };
