@@ -82,6 +82,9 @@ IMAGE=$(image_id tempest-image-1)
 IMAGE_ALT=$(image_id tempest-image-2)
 echo "flavors 901, 902; images $IMAGE, $IMAGE_ALT"
 
+# Tempest runs a test needing a microversion above max_microversion only when told "latest"; tell it this
+# API's maximum instead, so those tests are skipped rather than failed with 406.
+MAX_MICROVERSION=$(curl -sf "$NOVA_API_URL/v2.1" | $PY -c 'import json, sys; print(json.load(sys.stdin)["version"]["version"])') || MAX_MICROVERSION=latest
 [ -d "$WS/etc" ] || tempest init "$WS" >/dev/null
 if [ "$NOVA_FAKE_HOSTS" -ge 2 ]; then COLD_MIGRATION=True; else COLD_MIGRATION=False; fi
 # What this control plane does is switched on; what it answers 501/404 for (or with no network, volume or
@@ -132,7 +135,7 @@ image_ref_alt = $IMAGE_ALT
 flavor_ref = 901
 flavor_ref_alt = 902
 min_microversion = 2.1
-max_microversion = latest
+max_microversion = $MAX_MICROVERSION
 region = RegionOne
 endpoint_type = publicURL
 build_interval = 1
