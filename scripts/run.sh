@@ -78,9 +78,10 @@ if [ "$NOVA_AUTH" = keystone ]; then
   keystone_register_endpoints RegionOne "$Nova__Api__Url/v2.1" "$Nova__Api__Url/image"
   write_openrc "$NOVA_DATA/openrc"
 fi
+# Both drivers upload snapshots (and shelve images) to this API's image service, wherever it listens.
+export Nova__Compute__Libvirt__ImageServiceUrl=$Nova__Api__Url/image
 if [ "$NOVA_COMPUTE_DRIVER" = libvirt ]; then
   export Nova__Compute__Libvirt__InstancesPath=${NOVA_INSTANCES_PATH:-$NOVA_DATA/instances}
-  export Nova__Compute__Libvirt__ImageServiceUrl=$Nova__Api__Url/image
 elif [ -n "${NOVA_FAKE_CAPACITY:-}" ]; then
   IFS=, read -ra parts <<<"$NOVA_FAKE_CAPACITY"
   for kv in "${parts[@]}"; do
