@@ -11,7 +11,9 @@ namespace Nova.Commands.Servers;
 /// </summary>
 public static class ServerStreams
 {
-    private const int Attempts = 3;
+    // A build or a migration appends a handful of steps in quick succession: a user's command that arrives meanwhile
+    // (a delete right after a create) may lose several races in a row to them and is decided again each time.
+    private const int Attempts = 8;
 
     public static async Task<ServerWrite> Execute(
         EventSessions sessions, Caller caller, Guid serverId,
@@ -38,6 +40,7 @@ public static class ServerStreams
             catch (Exception e) when (EventSessions.IsLostRace(e))
             {
                 if (attempt == Attempts) throw EventSessions.LostRace(serverId);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt), ct);
             }
         }
     }
