@@ -67,4 +67,12 @@ public static class HostClaims
         var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(snapshot.Id, ct);
         stream.AppendMany(ComputeHostDecider.Decide(new ComputeHostCommand.RecordBuildSucceeded(), stream.Aggregate));
     }
+
+    /// <summary>The end of a resize on one host: its grown claim shrinks to the flavor the server keeps. Idempotent.</summary>
+    public static async Task SettleResize(IDocumentSession session, string host, Guid serverId, HostResources kept, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
+        var events = ComputeHostDecider.Decide(new ComputeHostCommand.SettleResize(serverId, kept), stream.Aggregate);
+        if (events.Count > 0) stream.AppendMany(events);
+    }
 }

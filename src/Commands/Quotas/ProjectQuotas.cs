@@ -42,4 +42,21 @@ public static class ProjectQuotas
         var events = ProjectUsageDecider.Release(stream.Aggregate, serverId);
         if (events.Count > 0) stream.AppendMany(events);
     }
+
+    /// <summary>A resize's larger flavor, counted when the resize is asked for (<see cref="QuotaExceeded"/> when it does not fit).</summary>
+    public static async Task ReserveResize(IDocumentSession session, QuotaDefaults defaults, string projectId, Guid serverId,
+        ServerUsage wanted, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<ProjectUsage>(ProjectUsageId.From(projectId), ct);
+        var limits = defaults.For(await session.LoadAsync<QuotaSetRecord>(projectId, ct));
+        stream.AppendMany(ProjectUsageDecider.Resize(stream.Aggregate, limits, serverId, wanted));
+    }
+
+    /// <summary>The end of a resize: the server is counted for the flavor it keeps. Idempotent.</summary>
+    public static async Task SettleResize(IDocumentSession session, string projectId, Guid serverId, ServerUsage kept, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<ProjectUsage>(ProjectUsageId.From(projectId), ct);
+        var events = ProjectUsageDecider.Settle(stream.Aggregate, serverId, kept);
+        if (events.Count > 0) stream.AppendMany(events);
+    }
 }

@@ -3,10 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Nova.Commands.Hosts;
 using Nova.Commands.Quotas;
 using Nova.Commands.Servers.Shelving;
-using Nova.Domain.Hosts;
 using Nova.Domain.Quotas;
 using Nova.Domain.Servers;
-using Nova.Store.Quotas;
 
 namespace Nova.Commands.Servers.Resizing;
 
@@ -26,7 +24,7 @@ public static class MigrationSettlement
         if (events.OfType<ServerResizeConfirmed>().Any())
         {
             await Settle(session, before, m.NewFlavor.Vcpus, m.NewFlavor.RamMb, ct);
-            if (m.SameHost) await Shrink(session, m.SourceHost, before.Id, m.NewFlavor.Resources, ct);
+            if (m.SameHost) await HostClaims.SettleResize(session, m.SourceHost, before.Id, m.NewFlavor.Resources, ct);
             else await HostClaims.Release(session, m.SourceHost, before.Id, buildFailed: false, ct);
             ShelveImages.Delete(session, config, m.TransferImageId);
         }
@@ -34,7 +32,7 @@ public static class MigrationSettlement
                  || events.OfType<ServerResizeFailed>().FirstOrDefault() is { TargetHost: not null })
         {
             await Settle(session, before, m.OldFlavor.Vcpus, m.OldFlavor.RamMb, ct);
-            if (m.SameHost) await Shrink(session, m.SourceHost, before.Id, m.OldFlavor.Resources, ct);
+            if (m.SameHost) await HostClaims.SettleResize(session, m.SourceHost, before.Id, m.OldFlavor.Resources, ct);
             else await HostClaims.Release(session, m.TargetHost!, before.Id, buildFailed: false, ct);
             ShelveImages.Delete(session, config, m.TransferImageId);
         }
@@ -54,32 +52,12 @@ public static class MigrationSettlement
     {
         if (before.Migration is not { } m) return;
         await Settle(session, before, before.Flavor.Vcpus, before.Flavor.RamMb, ct);
-        if (m.SameHost) await Shrink(session, m.SourceHost, before.Id, before.Flavor.Resources, ct);
+        if (m.SameHost) await HostClaims.SettleResize(session, m.SourceHost, before.Id, before.Flavor.Resources, ct);
         else if ((before.Host == m.SourceHost ? m.TargetHost : m.SourceHost) is { } other)
             await HostClaims.Release(session, other, before.Id, buildFailed: false, ct);
         ShelveImages.Delete(session, config, m.TransferImageId);
     }
 
-    /// <summary>The quota for the larger flavor, taken when the resize was asked for (refused when it does not fit).</summary>
-    public static async Task Reserve(IDocumentSession session, QuotaDefaults defaults, Server server, Domain.Flavors.FlavorSpec wanted,
-        CancellationToken ct)
-    {
-        var stream = await session.Events.FetchForExclusiveWriting<ProjectUsage>(ProjectUsageId.From(server.ProjectId), ct);
-        var limits = defaults.For(await session.LoadAsync<QuotaSetRecord>(server.ProjectId, ct));
-        stream.AppendMany(ProjectUsageDecider.Resize(stream.Aggregate, limits, server.Id, new ServerUsage(wanted.Vcpus, wanted.RamMb)));
-    }
-
-    private static async Task Settle(IDocumentSession session, Server server, int cores, int ramMb, CancellationToken ct)
-    {
-        var stream = await session.Events.FetchForExclusiveWriting<ProjectUsage>(ProjectUsageId.From(server.ProjectId), ct);
-        var events = ProjectUsageDecider.Settle(stream.Aggregate, server.Id, new ServerUsage(cores, ramMb));
-        if (events.Count > 0) stream.AppendMany(events);
-    }
-
-    private static async Task Shrink(IDocumentSession session, string host, Guid serverId, HostResources kept, CancellationToken ct)
-    {
-        var stream = await session.Events.FetchForExclusiveWriting<ComputeHost>(ComputeHostId.From(host), ct);
-        var events = ComputeHostDecider.Decide(new ComputeHostCommand.SettleResize(serverId, kept), stream.Aggregate);
-        if (events.Count > 0) stream.AppendMany(events);
-    }
+    private static Task Settle(IDocumentSession session, Server server, int cores, int ramMb, CancellationToken ct) =>
+        ProjectQuotas.SettleResize(session, server.ProjectId, server.Id, new ServerUsage(cores, ramMb), ct);
 }

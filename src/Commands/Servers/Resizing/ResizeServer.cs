@@ -5,6 +5,7 @@ using Nova.Commands.Flavors;
 using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
 using Nova.Domain;
+using Nova.Domain.Quotas;
 using Nova.Domain.Servers;
 using Nova.Store.Flavors;
 
@@ -32,7 +33,7 @@ public sealed class ResizeServerHandler(IDocumentStore store, EventSessions sess
             _ => new ServerCommand.Resize(caller.AsRequester(), flavor.ToSpec(), migrationId, transferImageId, now),
             alongside: async (session, server, _) =>
             {
-                await MigrationSettlement.Reserve(session, quotas, server, flavor.ToSpec(), ct);
+                await ProjectQuotas.ReserveResize(session, quotas, server.ProjectId, server.Id, new ServerUsage(flavor.Vcpus, flavor.RamMb), ct);
                 TransferImages.Create(session, server, transferImageId, migrationId, now);
             }, ct, policy: "os_compute_api:servers:resize");
     }
