@@ -30,6 +30,18 @@ public static class NovaClient
         return body!["server"]!["id"]!.GetValue<string>();
     }
 
+    /// <summary>A server created and waited for until ACTIVE, where most action tests start.</summary>
+    public static async Task<string> ActiveServer(this HttpClient client, string name, string flavor = "1", int seconds = 20)
+    {
+        var id = await client.CreateServer(name, flavor);
+        await client.WaitForStatus(id, "ACTIVE", seconds);
+        return id;
+    }
+
+    /// <summary>The host the server is on, as an admin sees it (members are not shown hosts).</summary>
+    public static async Task<string> HostOf(this HttpClient admin, string id) =>
+        (await admin.Server(id))["OS-EXT-SRV-ATTR:host"]!.GetValue<string>();
+
     public static async Task<JsonNode> Server(this HttpClient client, string id)
     {
         var (status, body) = await client.Get($"/v2.1/servers/{id}");

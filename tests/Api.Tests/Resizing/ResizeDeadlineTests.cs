@@ -31,9 +31,8 @@ public sealed class ResizeDeadlineTests : IAsyncLifetime
     {
         var client = stack.Client("ida:resize-deadline");
         var admin = stack.Client("admin:admin");
-        var id = await client.CreateServer("slow-target", flavor: "1");
-        await client.WaitForStatus(id, "ACTIVE", seconds: 40);
-        var source = (await admin.Server(id))["OS-EXT-SRV-ATTR:host"]!.GetValue<string>();
+        var id = await client.ActiveServer("slow-target", flavor: "1", seconds: 40);
+        var source = await admin.HostOf(id);
         var target = source == "fake-1" ? "fake-2" : "fake-1";
 
         Assert.Equal(HttpStatusCode.Accepted, await client.Act(id, new { resize = new { flavorRef = "2" } }));
@@ -41,7 +40,7 @@ public sealed class ResizeDeadlineTests : IAsyncLifetime
             TimeSpan.FromSeconds(40), "the target starts finishing");
         var server = await client.WaitForStatus(id, "ACTIVE", seconds: 40);
 
-        Assert.Equal(source, (await admin.Server(id))["OS-EXT-SRV-ATTR:host"]!.GetValue<string>());
+        Assert.Equal(source, await admin.HostOf(id));
         Assert.Equal("1", server["flavor"]!["id"]!.GetValue<string>());
         var tiny = DefaultFlavors.All.Single(f => f.Id == "1").Resources;
         Assert.Equal(tiny, (await stack.ComputeHost(source)).Claims[Guid.Parse(id)]);

@@ -25,7 +25,7 @@ public sealed class ResizeTests : IAsyncLifetime
 
     /// <summary>Where the server is, as an admin sees it (members are not shown hosts).</summary>
     private async Task<string> HostOf(string id) =>
-        (await stack.Client("admin:admin").Server(id))["OS-EXT-SRV-ATTR:host"]!.GetValue<string>();
+        await stack.Client("admin:admin").HostOf(id);
 
     private ComputeNode Node(string host) => stack.WorkerServices.GetServices<ComputeNode>().Single(n => n.Name == host);
 
@@ -48,8 +48,7 @@ public sealed class ResizeTests : IAsyncLifetime
     {
         var client = stack.Client("ann:resize-confirm");
         var admin = stack.Client("admin:admin");
-        var id = await client.CreateServer("growing", flavor: "1");
-        await client.WaitForStatus(id, "ACTIVE");
+        var id = await client.ActiveServer("growing", flavor: "1");
         var source = await HostOf(id);
 
         Assert.Equal(HttpStatusCode.Accepted, await client.Act(id, new { resize = new { flavorRef = "2" } }));
@@ -81,8 +80,7 @@ public sealed class ResizeTests : IAsyncLifetime
     {
         var client = stack.Client("bob:resize-revert");
         var admin = stack.Client("admin:admin");
-        var id = await client.CreateServer("reverting", flavor: "1");
-        await client.WaitForStatus(id, "ACTIVE");
+        var id = await client.ActiveServer("reverting", flavor: "1");
         var source = await HostOf(id);
         Assert.Equal(HttpStatusCode.Accepted, await client.Act(id, new JsonObject { ["resize"] = new JsonObject { ["flavorRef"] = "2", ["OS-DCF:diskConfig"] = "AUTO" } }));
         await Resized(client, id);
@@ -103,8 +101,7 @@ public sealed class ResizeTests : IAsyncLifetime
     {
         var member = stack.Client("cy:migrate");
         var admin = stack.Client("admin:admin", "2.56");
-        var id = await member.CreateServer("moving", flavor: "1");
-        await member.WaitForStatus(id, "ACTIVE");
+        var id = await member.ActiveServer("moving", flavor: "1");
         var source = await HostOf(id);
         Assert.Equal(HttpStatusCode.Forbidden, await member.Act(id, new { migrate = (object?)null }));
 
@@ -126,8 +123,7 @@ public sealed class ResizeTests : IAsyncLifetime
     {
         var client = stack.Client("dee:resize-bad");
         var admin = stack.Client("admin:admin", "2.56");
-        var id = await client.CreateServer("steady", flavor: "2");
-        await client.WaitForStatus(id, "ACTIVE");
+        var id = await client.ActiveServer("steady", flavor: "2");
         var source = await HostOf(id);
         var events = await stack.EventCount();
 
@@ -151,8 +147,7 @@ public sealed class ResizeTests : IAsyncLifetime
     {
         var client = stack.Client("eve:resize-novalid");
         var admin = stack.Client("admin:admin");
-        var id = await client.CreateServer("too-big", flavor: "1");
-        await client.WaitForStatus(id, "ACTIVE");
+        var id = await client.ActiveServer("too-big", flavor: "1");
         var source = await HostOf(id);
 
         // m1.xlarge wants a 160 GB disk: more than any host has.
@@ -174,8 +169,7 @@ public sealed class ResizeTests : IAsyncLifetime
     {
         var client = stack.Client("fay:resize-stopped");
         var admin = stack.Client("admin:admin");
-        var id = await client.CreateServer("cold", flavor: "1");
-        await client.WaitForStatus(id, "ACTIVE");
+        var id = await client.ActiveServer("cold", flavor: "1");
         Assert.Equal(HttpStatusCode.Accepted, await client.Act(id, new JsonObject { ["os-stop"] = null }));
         await client.WaitForStatus(id, "SHUTOFF");
 

@@ -29,12 +29,11 @@ public sealed class SameHostResizeTests : IAsyncLifetime
     public async Task On_one_host_the_claim_holds_both_flavors_until_a_revert_shrinks_it_back_to_the_old_one()
     {
         var client = stack.Client("gus:same-host");
-        var id = await client.CreateServer("in-place", flavor: "1");
-        await client.WaitForStatus(id, "ACTIVE");
+        var id = await client.ActiveServer("in-place", flavor: "1");
 
         Assert.Equal(HttpStatusCode.Accepted, await client.Act(id, new { resize = new { flavorRef = "2" } }));
         await client.WaitForStatus(id, "VERIFY_RESIZE", seconds: 30);
-        Assert.Equal("fake-1", (await stack.Client("admin:admin").Server(id))["OS-EXT-SRV-ATTR:host"]!.GetValue<string>());
+        Assert.Equal("fake-1", await stack.Client("admin:admin").HostOf(id));
         Assert.Equal(Tiny.Resources.Add(Small.Resources), await Claim(id));
 
         Assert.Equal(HttpStatusCode.Accepted, await client.Act(id, new { revertResize = (object?)null }));
@@ -47,8 +46,7 @@ public sealed class SameHostResizeTests : IAsyncLifetime
     public async Task A_resize_left_in_verify_resize_is_confirmed_after_the_window_and_the_claim_shrinks_to_the_new_flavor()
     {
         var client = stack.Client("hal:same-host");
-        var id = await client.CreateServer("forgotten", flavor: "1");
-        await client.WaitForStatus(id, "ACTIVE");
+        var id = await client.ActiveServer("forgotten", flavor: "1");
 
         Assert.Equal(HttpStatusCode.Accepted, await client.Act(id, new { resize = new { flavorRef = "2" } }));
         await client.WaitForStatus(id, "VERIFY_RESIZE", seconds: 30);
