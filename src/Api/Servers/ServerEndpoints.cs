@@ -35,7 +35,8 @@ public static class ServerEndpoints
             var view = ServerTimeTravel.Parse(serverId, http.Request.Query) is { } asOf
                 ? await mediator.Send(asOf)
                 : await mediator.Send(new GetServer(serverId));
-            return NovaJson.Json(new { server = ServerJson.Detail(http, view, caller.Allows(ServerJson.ExtendedAttributesPolicy)) });
+            var audience = await mediator.Send(new GetServerAudience(MicroversionMiddleware.Of(http).AtLeast(16)));
+            return NovaJson.Json(new { server = ServerJson.Detail(http, view, audience) });
         });
         api.MapPost("/servers", Create);
         api.MapDelete("/servers/{id}", async (string id, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
@@ -73,9 +74,10 @@ public static class ServerEndpoints
             NotTags = TagFilter(http, "not-tags"), NotTagsAny = TagFilter(http, "not-tags-any"),
         };
         var servers = await mediator.Send(new ListServers(filter));
+        var audience = detail ? await mediator.Send(new GetServerAudience(MicroversionMiddleware.Of(http).AtLeast(16))) : null;
         var body = new Dictionary<string, object?>
         {
-            ["servers"] = servers.Select(s => detail ? ServerJson.Detail(http, s, caller.Allows(ServerJson.ExtendedAttributesPolicy)) : ServerJson.Summary(http, s)).ToList(),
+            ["servers"] = servers.Select(s => audience is not null ? ServerJson.Detail(http, s, audience, ServerResponse.List) : ServerJson.Summary(http, s)).ToList(),
         };
         if (Links.Next(http, detail ? "servers/detail" : "servers", filter.Limit, servers.Count, servers.LastOrDefault()?.Id.ToString()) is { } next)
             body["servers_links"] = next;
@@ -138,8 +140,12 @@ public static class ServerEndpoints
         var keyName = NovaJson.OptionalString(server, "key_name");
         // Tags at create from 2.52, checked as PUT /tags checks them.
         var tags = version.AtLeast(52) && server.ContainsKey("tags") ? ServerTagEndpoints.TagsOf(server["tags"]) : null;
+        var userData = server["user_data"] is { } data
+            ? ServerImageActions.IsBase64(data) ? data.GetValue<string>()
+                : throw NovaError.BadRequest($"Invalid input for field/attribute user_data. Value: {data.ToJsonString()}. is not a base64 string of at most 65535 characters")
+            : null;
         var created = await mediator.Send(new CreateServer(name, flavorRef, imageRef, metadata, networks, min, max,
-            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName, tags), ct);
+            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName, tags, userData), ct);
         await reads.WaitFor(created.Servers, ct);
 
         if (returnReservation) return NovaJson.Json(new { reservation_id = created.ReservationId }, 202);

@@ -60,7 +60,8 @@ public static class ServerImageActions
             NovaJson.OptionalString(o, "adminPass")), ct);
         await reads.WaitFor(rebuilt.Write, ct);
         var view = await mediator.Send(new GetServer(serverId), ct);
-        var server = ServerJson.Detail(http, view, caller.Allows(ServerJson.ExtendedAttributesPolicy));
+        var audience = await mediator.Send(new GetServerAudience(MicroversionMiddleware.Of(http).AtLeast(75)), ct);
+        var server = ServerJson.Detail(http, view, audience, ServerResponse.Rebuild);
         server["adminPass"] = rebuilt.AdminPass;
         http.Response.Headers.Location = $"{Links.Root(http)}/v2.1/servers/{serverId}";
         return NovaJson.Json(new { server }, 202);
@@ -150,7 +151,7 @@ public static class ServerImageActions
             throw NovaError.BadRequest($"Invalid input for field/attribute {key}. Value: {text}. '{text}' is not a '{(family == AddressFamily.InterNetwork ? "ipv4" : "ipv6")}'");
     }
 
-    private static bool IsBase64(JsonNode node) =>
+    internal static bool IsBase64(JsonNode node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: <= 65535 } text
         && Convert.TryFromBase64String(text, new byte[text.Length], out _);
 }

@@ -36,7 +36,8 @@ public static class UpdateServerEndpoint
             RequiredText(server, "accessIPv4"), RequiredText(server, "accessIPv6")), ct);
         await reads.WaitFor(write, ct);
         var view = await mediator.Send(new GetServer(serverId), ct);
-        return NovaJson.Json(new { server = ServerJson.Detail(http, view, caller.Allows(ServerJson.ExtendedAttributesPolicy)) });
+        var audience = await mediator.Send(new GetServerAudience(MicroversionMiddleware.Of(http).AtLeast(75)), ct);
+        return NovaJson.Json(new { server = ServerJson.Detail(http, view, audience, ServerResponse.Update) });
     }
 
     /// <summary>A string when present (null is not an address).</summary>

@@ -46,6 +46,8 @@ public static class NovaPolicy
         ["os_compute_api:servers:allow_all_filters"] = PolicyDefault.Admin,
         ["os_compute_api:servers:show"] = PolicyDefault.ProjectReaderOrAdmin,
         ["os_compute_api:os-extended-server-attributes"] = PolicyDefault.Admin,
+        ["os_compute_api:servers:show:host_status"] = PolicyDefault.Admin,
+        ["os_compute_api:servers:show:host_status:unknown-only"] = PolicyDefault.Admin,
         ["os_compute_api:servers:create"] = PolicyDefault.ProjectMemberOrAdmin,
         ["os_compute_api:servers:delete"] = PolicyDefault.ProjectMemberOrAdmin,
         ["os_compute_api:servers:start"] = PolicyDefault.ProjectMemberOrAdmin,

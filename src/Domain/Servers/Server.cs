@@ -38,7 +38,10 @@ public sealed record Server(
     IReadOnlyList<string>? Tags = null,
     string? Description = null,
     string? AccessIPv4 = null,
-    string? AccessIPv6 = null)
+    string? AccessIPv6 = null,
+    string? ReservationId = null,
+    string? Hostname = null,
+    string? UserData = null)
 {
     /// <summary>Builds a server gets before it goes to error (Nova's max_attempts).</summary>
     public const int MaxBuildAttempts = 3;
@@ -60,7 +63,8 @@ public sealed record Server(
                 created.ImageId, created.Networks, VmState.Building, Servers.TaskState.Scheduling,
                 PowerState.NoState, null, false, null, null, null, created.RequestedAt, null, null,
                 created.AvailabilityZone, created.GroupId, Batch: created.Batch, KeyName: created.KeyName,
-                Metadata: new Dictionary<string, string>(created.Metadata));
+                Metadata: new Dictionary<string, string>(created.Metadata), ReservationId: created.ReservationId,
+                Hostname: created.Hostname, UserData: created.UserData);
 
         if (state is null)
             throw new InvalidOperationException($"{@event.GetType().Name} before ServerCreateRequested");

@@ -13,7 +13,8 @@ public abstract partial record ServerCommand
         Guid ServerId, string Name, Requester By, FlavorSpec Flavor, string ImageId,
         IReadOnlyDictionary<string, string> Metadata, string Networks, DateTimeOffset Now,
         string? AvailabilityZone = null, Guid? GroupId = null, CreateBatch? Batch = null,
-        string? KeyName = null, string? KeyData = null, IReadOnlyList<string>? Tags = null) : ServerCommand;
+        string? KeyName = null, string? KeyData = null, IReadOnlyList<string>? Tags = null,
+        string? ReservationId = null, string? UserData = null) : ServerCommand;
     public sealed record Stop(Requester By) : ServerCommand;
     public sealed record Start(Requester By) : ServerCommand;
     public sealed record Reboot(Requester By, RebootType Type) : ServerCommand;
@@ -99,7 +100,8 @@ public static class ServerDecider
             return state is null
                 ? [new ServerCreateRequested(create.ServerId, create.Name, create.By.ProjectId, create.By.UserId,
                     create.Flavor, create.ImageId, create.Metadata, create.Networks, create.Now,
-                    create.AvailabilityZone, create.GroupId, create.Batch, create.KeyName, create.KeyData),
+                    create.AvailabilityZone, create.GroupId, create.Batch, create.KeyName, create.KeyData,
+                    create.ReservationId, ServerHostname.From(create.Name, create.ServerId), create.UserData),
                 .. TagDecision.AtCreate(create.ServerId, create.Tags)]
                 : throw new ServerConflict($"Instance {create.ServerId} already exists");
 

@@ -27,7 +27,10 @@ public sealed record ServerCreateRequested(
     Guid? GroupId = null,
     CreateBatch? Batch = null,
     string? KeyName = null,
-    string? KeyData = null) : IServerEvent;
+    string? KeyData = null,
+    string? ReservationId = null,
+    string? Hostname = null,
+    string? UserData = null) : IServerEvent;
 
 /// <summary>
 /// The server is number <see cref="Index"/> of a multi-create of <see cref="Size"/>: the scheduler

@@ -38,10 +38,6 @@ public static class NovaClient
         return id;
     }
 
-    /// <summary>The host the server is on, as an admin sees it (members are not shown hosts).</summary>
-    public static async Task<string> HostOf(this HttpClient admin, string id) =>
-        (await admin.Server(id))["OS-EXT-SRV-ATTR:host"]!.GetValue<string>();
-
     public static async Task<JsonNode> Server(this HttpClient client, string id)
     {
         var (status, body) = await client.Get($"/v2.1/servers/{id}");

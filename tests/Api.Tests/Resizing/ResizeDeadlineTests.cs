@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Nova.Api.Tests.Hosts;
 using Nova.Api.Tests.Infrastructure;
 using Nova.ComputeWorker.Instances;
 using Nova.Domain.Flavors;

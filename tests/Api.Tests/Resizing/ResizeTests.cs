@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Nova.Api.Tests.Hosts;
 using Nova.Api.Tests.Infrastructure;
 using Nova.ComputeWorker.Instances;
 using Nova.Domain.Flavors;

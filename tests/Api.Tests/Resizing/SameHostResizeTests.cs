@@ -1,4 +1,5 @@
 using System.Net;
+using Nova.Api.Tests.Hosts;
 using Nova.Api.Tests.Infrastructure;
 using Nova.Domain.Flavors;
 

@@ -23,7 +23,7 @@ namespace Nova.Commands.Servers.Creating;
 public sealed record CreateServer(
     string Name, string FlavorRef, string ImageRef, IReadOnlyDictionary<string, string> Metadata, string Networks,
     int MinCount = 1, int MaxCount = 1, string? AvailabilityZone = null, Guid? GroupId = null, string? KeyName = null,
-    IReadOnlyList<string>? Tags = null)
+    IReadOnlyList<string>? Tags = null, string? UserData = null)
     : ICommand<CreatedServers>, IValidated
 {
     public IEnumerable<string> Validate()
@@ -115,7 +115,7 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
                 var batch = command.MaxCount == 1 ? null : new CreateBatch(i, count, command.MinCount);
                 var events = ServerDecider.Decide(new ServerCommand.Create(ServerId(i), name, caller.AsRequester(),
                     spec, image.Id.ToString(), command.Metadata, command.Networks, now, command.AvailabilityZone, command.GroupId, batch,
-                    keyPair?.Name, keyPair?.PublicKey, command.Tags), null);
+                    keyPair?.Name, keyPair?.PublicKey, command.Tags, ReservationId(), command.UserData), null);
                 session.Events.StartStream<Server>(ServerId(i), events);
                 writes.Add(new ServerWrite(ServerId(i), events.Count));
             }
