@@ -47,6 +47,7 @@ public static class ServerEndpoints
         api.MapServerUpdate();
         api.MapServerMetadata();
         api.MapServerTags();
+        api.MapServerAddresses();
     }
 
     public static Guid ParseId(string id) =>
@@ -144,7 +145,7 @@ public static class ServerEndpoints
 
         if (returnReservation) return NovaJson.Json(new { reservation_id = created.ReservationId }, 202);
         var first = created.Servers[0].ServerId.ToString();
-        http.Response.Headers.Location = $"{Links.Root(http)}/v2.1/servers/{first}";
+        http.Response.Headers.Location = $"{Links.Compute(http)}/servers/{first}";
         var response = new Dictionary<string, object?>
         {
             ["id"] = first,

@@ -62,7 +62,7 @@ public static class ServerImageActions
         var view = await mediator.Send(new GetServer(serverId), ct);
         var server = ServerJson.Detail(http, view, caller.Allows(ServerJson.ExtendedAttributesPolicy));
         server["adminPass"] = rebuilt.AdminPass;
-        http.Response.Headers.Location = $"{Links.Root(http)}/v2.1/servers/{serverId}";
+        http.Response.Headers.Location = $"{Links.Compute(http)}/servers/{serverId}";
         return NovaJson.Json(new { server }, 202);
     }
 

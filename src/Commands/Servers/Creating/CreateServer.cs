@@ -43,13 +43,14 @@ public sealed record CreateServer(
 }
 
 /// <summary>
-/// Server ids derive from the project, the request id and the position in the request: a retried
-/// request is idempotent, and the scheduler finds every server of a multi-create from any one of them.
+/// Server ids derive from the project, the create's key (<see cref="Caller.CreationKey"/>: the client's idempotency
+/// key, else the request's own id) and the position in the request: a create retried with its idempotency key is
+/// the same create, and the scheduler finds every server of a multi-create from any one of them.
 /// </summary>
 public static class ServerIds
 {
-    public static Guid For(string projectId, string requestId, int index) =>
-        NameBasedId.From($"nova-server:{projectId}:{requestId}:{index}");
+    public static Guid For(string projectId, string creationKey, int index) =>
+        NameBasedId.From($"nova-server:{projectId}:{creationKey}:{index}");
 }
 
 public sealed record CreatedServers(IReadOnlyList<ServerWrite> Servers, string ReservationId)
@@ -90,8 +91,8 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
         var spec = flavor.ToSpec();
         return await sessions.WithRetry(async session =>
         {
-            // A client retrying with its own X-OpenStack-Request-ID gets the servers of its first attempt. Checked on
-            // every attempt: a concurrent retry that lost the race to start the streams comes back here and finds them.
+            // A client retrying with its Idempotency-Key gets the servers of its first attempt. Checked on every
+            // attempt: a concurrent retry that lost the race to start the streams comes back here and finds them.
             var retried = new List<ServerWrite>();
             for (var i = 1; i <= command.MaxCount && await session.Events.FetchStreamStateAsync(ServerId(i), ct) is not null; i++)
                 retried.Add(new ServerWrite(ServerId(i), 1));
@@ -112,7 +113,7 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
             for (var i = 1; i <= count; i++)
             {
                 var name = command.MaxCount == 1 ? command.Name.Trim() : $"{command.Name.Trim()}-{i}";
-                var batch = command.MaxCount == 1 ? null : new CreateBatch(i, count, command.MinCount);
+                var batch = command.MaxCount == 1 ? null : new CreateBatch(i, count, command.MinCount, caller.CreationKey);
                 var events = ServerDecider.Decide(new ServerCommand.Create(ServerId(i), name, caller.AsRequester(),
                     spec, image.Id.ToString(), command.Metadata, command.Networks, now, command.AvailabilityZone, command.GroupId, batch,
                     keyPair?.Name, keyPair?.PublicKey, command.Tags), null);
@@ -125,7 +126,7 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
         });
     }
 
-    private Guid ServerId(int index) => ServerIds.For(caller.ProjectId, caller.RequestId, index);
+    private Guid ServerId(int index) => ServerIds.For(caller.ProjectId, caller.CreationKey, index);
 
-    private string ReservationId() => $"r-{NameBasedId.From("nova-reservation:" + caller.RequestId).ToString("N")[..8]}";
+    private string ReservationId() => $"r-{NameBasedId.From($"nova-reservation:{caller.ProjectId}:{caller.CreationKey}").ToString("N")[..8]}";
 }
