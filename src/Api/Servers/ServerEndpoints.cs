@@ -140,7 +140,8 @@ public static class ServerEndpoints
         // Tags at create from 2.52, checked as PUT /tags checks them.
         var tags = version.AtLeast(52) && server.ContainsKey("tags") ? ServerTagEndpoints.TagsOf(server["tags"]) : null;
         var created = await mediator.Send(new CreateServer(name, flavorRef, imageRef, metadata, networks, min, max,
-            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName, tags), ct);
+            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName, tags,
+            NovaJson.OptionalString(server, "accessIPv4"), NovaJson.OptionalString(server, "accessIPv6")), ct);
         await reads.WaitFor(created.Servers, ct);
 
         if (returnReservation) return NovaJson.Json(new { reservation_id = created.ReservationId }, 202);
