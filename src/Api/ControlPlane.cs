@@ -3,6 +3,7 @@ using Marten;
 using Mediator;
 using Microsoft.AspNetCore.WebUtilities;
 using Nova.Api.Audit;
+using Nova.Api.Extensions;
 using Nova.Api.Flavors;
 using Nova.Api.Grpc;
 using Nova.Api.Health;
@@ -81,6 +82,7 @@ public static class ControlPlane
         app.UseMiddleware<NovaErrorMiddleware>();
         app.UseMiddleware<GrpcPortSeparation>();
         app.UseMiddleware<RequestIdentityMiddleware>();
+        app.UseMiddleware<ProjectInPathMiddleware>();
         app.UseMiddleware<MicroversionMiddleware>();
         app.UseRouting();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
@@ -91,6 +93,8 @@ public static class ControlPlane
         app.MapImageRegistry();
         app.MapGrpcApi();
         var api = app.MapGroup("/v2.1");
+        api.MapVersionDocuments();
+        api.MapExtensions();
         api.MapServers();
         api.MapInstanceActions();
         api.MapMigrations();

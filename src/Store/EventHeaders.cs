@@ -5,4 +5,6 @@ public static class EventHeaders
 {
     public const string UserId = "user_id";
     public const string ProjectId = "project_id";
+    /// <summary>The client's global request id (<c>X-OpenStack-Request-ID</c>), when it sent one.</summary>
+    public const string GlobalRequestId = "global_request_id";
 }

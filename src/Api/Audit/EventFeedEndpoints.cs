@@ -41,7 +41,7 @@ public static class EventFeedEndpoints
                 json.WriteStartArray("events_links");
                 json.WriteStartObject();
                 json.WriteString("rel", "next");
-                json.WriteString("href", $"{Links.Root(http)}/v2.1/events{next}");
+                json.WriteString("href", $"{Links.Compute(http)}/events{next}");
                 json.WriteEndObject();
                 json.WriteEndArray();
             }

@@ -34,7 +34,7 @@ public static class ServerHistoryEndpoints
                 }).ToList(),
             };
             if (entries.Count == limit)
-                body["events_links"] = new[] { new { rel = "next", href = $"{Links.Root(http)}/v2.1/servers/{id}/events?after={entries[^1].Version}&limit={limit}" } };
+                body["events_links"] = new[] { new { rel = "next", href = $"{Links.Compute(http)}/servers/{id}/events?after={entries[^1].Version}&limit={limit}" } };
             return NovaJson.Json(body);
         });
     }

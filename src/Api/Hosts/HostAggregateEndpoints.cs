@@ -86,10 +86,16 @@ public static class HostAggregateEndpoints
             throw NovaError.BadRequest($"Invalid input for field/attribute {field}. Value: {body.ToJsonString()}. Additional properties are not allowed ('{extra}' was unexpected)");
     }
 
-    private static int ParseId(string id) =>
-        int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw NovaError.BadRequest($"Invalid input for field/attribute id. Value: {id}. '{id}' is not of type 'integer'");
+    /// <summary>
+    /// Nova's <c>validate_integer</c>: an id that is no integer is 400; any integer is looked up, so one no aggregate
+    /// can have (negative, or beyond the id range) is the same 404 as a deleted one.
+    /// </summary>
+    private static int ParseId(string id)
+    {
+        if (!System.Numerics.BigInteger.TryParse(id.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            throw NovaError.BadRequest("Invalid input received: id must be an integer");
+        return value >= 1 && value <= int.MaxValue ? (int)value : throw new HostAggregateNotFound($"Aggregate {id} could not be found.");
+    }
 
     /// <summary>Nova's aggregate body; a create answers without hosts and metadata, uuid from 2.41.</summary>
     private static Dictionary<string, object?> View(HttpContext http, HostAggregateRecord a, bool created = false)

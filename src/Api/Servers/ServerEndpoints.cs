@@ -48,6 +48,7 @@ public static class ServerEndpoints
         api.MapServerUpdate();
         api.MapServerMetadata();
         api.MapServerTags();
+        api.MapServerAddresses();
     }
 
     public static Guid ParseId(string id) =>
@@ -145,12 +146,13 @@ public static class ServerEndpoints
                 : throw NovaError.BadRequest($"Invalid input for field/attribute user_data. Value: {data.ToJsonString()}. is not a base64 string of at most 65535 characters")
             : null;
         var created = await mediator.Send(new CreateServer(name, flavorRef, imageRef, metadata, networks, min, max,
-            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName, tags, userData), ct);
+            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName, tags, userData,
+            NovaJson.OptionalString(server, "accessIPv4"), NovaJson.OptionalString(server, "accessIPv6")), ct);
         await reads.WaitFor(created.Servers, ct);
 
         if (returnReservation) return NovaJson.Json(new { reservation_id = created.ReservationId }, 202);
         var first = created.Servers[0].ServerId.ToString();
-        http.Response.Headers.Location = $"{Links.Root(http)}/v2.1/servers/{first}";
+        http.Response.Headers.Location = $"{Links.Compute(http)}/servers/{first}";
         var response = new Dictionary<string, object?>
         {
             ["id"] = first,

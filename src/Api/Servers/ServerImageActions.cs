@@ -63,7 +63,7 @@ public static class ServerImageActions
         var audience = await mediator.Send(new GetServerAudience(MicroversionMiddleware.Of(http).AtLeast(75)), ct);
         var server = ServerJson.Detail(http, view, audience, ServerResponse.Rebuild);
         server["adminPass"] = rebuilt.AdminPass;
-        http.Response.Headers.Location = $"{Links.Root(http)}/v2.1/servers/{serverId}";
+        http.Response.Headers.Location = $"{Links.Compute(http)}/servers/{serverId}";
         return NovaJson.Json(new { server }, 202);
     }
 

@@ -29,7 +29,7 @@ public static class ServerJson
         body["user_id"] = s.UserId;
         body["metadata"] = s.Metadata;
         body["hostId"] = HostId(s.ProjectId, s.Host);
-        body["image"] = new { id = s.ImageId, links = new[] { new { rel = "bookmark", href = $"{Links.Root(http)}/images/{s.ImageId}" } } };
+        body["image"] = new { id = s.ImageId, links = new[] { new { rel = "bookmark", href = $"{Links.Bookmark(http)}/images/{s.ImageId}" } } };
         body["flavor"] = version.AtLeast(47)
             ? new Dictionary<string, object?>
             {
@@ -37,7 +37,7 @@ public static class ServerJson
                 ["ephemeral"] = s.Flavor.EphemeralGb, ["swap"] = s.Flavor.SwapMb,
                 ["original_name"] = s.Flavor.Name, ["extra_specs"] = new Dictionary<string, string>(),
             }
-            : new { id = s.Flavor.Id, links = new[] { new { rel = "bookmark", href = $"{Links.Root(http)}/flavors/{s.Flavor.Id}" } } };
+            : new { id = s.Flavor.Id, links = new[] { new { rel = "bookmark", href = $"{Links.Bookmark(http)}/flavors/{s.Flavor.Id}" } } };
         body["created"] = NovaJson.Time(s.CreatedAt);
         body["updated"] = NovaJson.Time(s.UpdatedAt);
         body["addresses"] = new Dictionary<string, object>();

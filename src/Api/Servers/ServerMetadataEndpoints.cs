@@ -63,8 +63,8 @@ public static class ServerMetadataEndpoints
         return NovaJson.Json(new { meta });
     }
 
-    /// <summary>The body must be <c>{"&lt;wrapper&gt;": {key: string, …}}</c> and nothing else.</summary>
-    private static Dictionary<string, string> ItemsOf(JsonObject body, string wrapper)
+    /// <summary>The body must be <c>{"&lt;wrapper&gt;": {key: string, …}}</c> and nothing else (also the image metadata body).</summary>
+    internal static Dictionary<string, string> ItemsOf(JsonObject body, string wrapper)
     {
         foreach (var (key, _) in body)
             if (key != wrapper)

@@ -33,7 +33,7 @@ public static class ServerTagEndpoints
             var written = await mediator.Send(new AddServerTag(serverId, tag), ct);
             await reads.WaitFor(written.Write, ct);
             if (!written.Added) return Results.NoContent();
-            http.Response.Headers.Location = $"{Links.Root(http)}/v2.1/servers/{serverId}/tags/{Uri.EscapeDataString(tag)}";
+            http.Response.Headers.Location = $"{Links.Compute(http)}/servers/{serverId}/tags/{Uri.EscapeDataString(tag)}";
             return Results.StatusCode(201);
         });
         api.MapDelete("/servers/{id}/tags/{tag}", async (string id, string tag, HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>

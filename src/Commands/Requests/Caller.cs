@@ -19,7 +19,21 @@ public sealed class Caller(PolicyFile? policyFile)
     /// <summary>The rules in force for this caller's decisions: the policy file's, re-read when it changed.</summary>
     public PolicyRules Policy => policyFile?.Current ?? PolicyRules.Defaults;
 
+    /// <summary>This request's own id (<c>req-&lt;uuid&gt;</c>, always made here, as Nova's): the correlation id of its events.</summary>
     public string RequestId { get; set; } = NewRequestId();
+    /// <summary>
+    /// The client's <c>X-OpenStack-Request-ID</c> (oslo's global request id), when well formed: one id for a whole
+    /// workflow of the client's, so many requests share it. It is logged and recorded with the events, and it names
+    /// nothing: it never decides an id or makes two requests one.
+    /// </summary>
+    public string? GlobalRequestId { get; set; }
+    /// <summary>The client's <c>Idempotency-Key</c>: its retries of one create are that create, not new ones.</summary>
+    public string? IdempotencyKey { get; set; }
+    /// <summary>
+    /// What the ids of a create derive from: the idempotency key when the client gave one (a retry with it finds the
+    /// first attempt's resources), else this request alone. Ids include the project, so keys of two projects never meet.
+    /// </summary>
+    public string CreationKey => IdempotencyKey is { } key ? $"idempotency-key:{key}" : RequestId;
     public string UserId { get; set; } = "";
     public string ProjectId { get; set; } = "";
     /// <summary>The project's domain (Keystone's <c>project.domain.id</c>; <c>default</c> in noauth2).</summary>

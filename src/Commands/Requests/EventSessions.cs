@@ -13,6 +13,7 @@ public sealed class EventSessions(IDocumentStore store, Caller caller)
         session.CorrelationId = caller.RequestId;
         session.SetHeader(EventHeaders.UserId, caller.UserId);
         session.SetHeader(EventHeaders.ProjectId, caller.ProjectId);
+        if (caller.GlobalRequestId is { } global) session.SetHeader(EventHeaders.GlobalRequestId, global);
         return session;
     }
 

@@ -60,6 +60,8 @@ public static class NovaPolicy
         ["os_compute_api:server-metadata:update"] = PolicyDefault.ProjectMemberOrAdmin,
         ["os_compute_api:server-metadata:update_all"] = PolicyDefault.ProjectMemberOrAdmin,
         ["os_compute_api:server-metadata:delete"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["os_compute_api:ips:index"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:ips:show"] = PolicyDefault.ProjectReaderOrAdmin,
         ["os_compute_api:os-server-tags:index"] = PolicyDefault.ProjectReaderOrAdmin,
         ["os_compute_api:os-server-tags:show"] = PolicyDefault.ProjectReaderOrAdmin,
         ["os_compute_api:os-server-tags:update"] = PolicyDefault.ProjectMemberOrAdmin,
@@ -106,6 +108,7 @@ public static class NovaPolicy
         ["os_compute_api:os-flavor-manage:create"] = PolicyDefault.Admin,
         ["os_compute_api:os-flavor-manage:delete"] = PolicyDefault.Admin,
         ["os_compute_api:images"] = PolicyDefault.Anyone,
+        ["os_compute_api:extensions"] = PolicyDefault.Anyone,
         ["os_compute_api:limits"] = PolicyDefault.Anyone,
         ["os_compute_api:limits:other_project"] = PolicyDefault.Admin,
         ["os_compute_api:os-availability-zone:list"] = PolicyDefault.Anyone,
@@ -161,6 +164,7 @@ public static class NovaPolicy
         ["add_image"] = PolicyDefault.ProjectMemberOrAdmin,
         ["upload_image"] = PolicyDefault.ProjectMemberOrAdmin,
         ["delete_image"] = PolicyDefault.ProjectMemberOrAdmin,
+        ["modify_image"] = PolicyDefault.ProjectMemberOrAdmin,
         ["publicize_image"] = PolicyDefault.Admin,
     };
 

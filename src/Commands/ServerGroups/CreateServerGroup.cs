@@ -29,7 +29,7 @@ public sealed class CreateServerGroupHandler(IDocumentStore store, EventSessions
             var used = (await query.Query<ServerGroup>().Where(g => g.ProjectId == caller.ProjectId).ToListAsync(ct)).Count(g => !g.Deleted);
             if (limit >= 0 && used >= limit) throw new Domain.Quotas.QuotaExceeded("server_groups", 1, used, limit);
         }
-        var id = NameBasedId.From($"nova-server-group:{caller.ProjectId}:{caller.RequestId}");
+        var id = NameBasedId.From($"nova-server-group:{caller.ProjectId}:{caller.CreationKey}");
         await using var session = sessions.Open();
         var events = ServerGroupDecider.Decide(
             new ServerGroupCommand.Create(id, command.Name.Trim(), command.Policy, caller.ProjectId, caller.UserId), null);

@@ -35,8 +35,10 @@ public sealed record ServerCreateRequested(
 /// <summary>
 /// The server is number <see cref="Index"/> of a multi-create of <see cref="Size"/>: the scheduler
 /// places the batch together and fails all of it when fewer than <see cref="MinCount"/> fit.
+/// <see cref="CreationKey"/> is what the batch's server ids derive from (null in events recorded before it was kept:
+/// then the create's request id, their correlation id, was that key).
 /// </summary>
-public sealed record CreateBatch(int Index, int Size, int MinCount);
+public sealed record CreateBatch(int Index, int Size, int MinCount, string? CreationKey = null);
 
 /// <summary>The scheduler chose a host (and claimed on it); <see cref="Alternates"/> are next in line if the build fails there.</summary>
 /// <param name="Zone">The availability zone of <paramref name="Host"/> when it was chosen: the server's zone from then on.</param>

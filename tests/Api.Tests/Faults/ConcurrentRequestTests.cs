@@ -5,7 +5,7 @@ using Nova.Api.Tests.Infrastructure;
 namespace Nova.Api.Tests.Faults;
 
 /// <summary>
-/// Requests fired together for real (20 at once): retries of one create share its first answer, and names the
+/// Requests fired together for real (20 at once): retries of one create (one Idempotency-Key) share its first answer, and names the
 /// catalog keeps unique get one winner and Nova's 409 for the others, never a 500 or a duplicate.
 /// </summary>
 public sealed class ConcurrentRequestTests(ControlPlaneStack stack) : IClassFixture<ControlPlaneStack>
@@ -13,17 +13,17 @@ public sealed class ConcurrentRequestTests(ControlPlaneStack stack) : IClassFixt
     private const int Parallel = 20;
 
     [Fact]
-    public async Task Concurrent_retries_of_a_create_with_one_request_id_all_get_the_same_server_once()
+    public async Task Concurrent_retries_of_a_create_with_one_idempotency_key_all_get_the_same_server_once()
     {
         var client = stack.Client("rita:retries");
-        var requestId = $"req-{Guid.NewGuid()}";
+        var key = Guid.NewGuid().ToString();
         var answers = await Together(_ =>
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/v2.1/servers")
             {
                 Content = Json(new { server = new { name = "retried", flavorRef = "1", imageRef = ControlPlaneStack.DefaultImage, networks = "none" } }),
             };
-            request.Headers.Add("X-OpenStack-Request-ID", requestId);
+            request.Headers.Add("Idempotency-Key", key);
             return request;
         }, client);
 

@@ -71,11 +71,10 @@ public sealed class GrpcServerLifecycleTests(ControlPlaneStack stack)
     }
 
     [Fact]
-    public async Task A_retried_create_with_the_same_request_id_creates_one_server()
+    public async Task A_retried_create_with_the_same_idempotency_key_creates_one_server()
     {
         using var grpc = stack.Grpc("gina:grpc-retry");
-        var requestId = $"req-{Guid.NewGuid()}";
-        var headers = new Metadata { { "x-openstack-request-id", requestId } };
+        var headers = new Metadata { { "idempotency-key", Guid.NewGuid().ToString() } };
         var request = new CreateServerRequest { Name = "once", FlavorRef = "1", ImageRef = ControlPlaneStack.DefaultImage, Networks = "none" };
 
         var first = await grpc.Servers.CreateServerAsync(request, headers);

@@ -45,6 +45,25 @@ public sealed class HostAggregateTests : IAsyncLifetime
         return body!["server"]!["id"]!.GetValue<string>();
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("99999999999")]
+    [InlineData("2147483000")]
+    public async Task An_aggregate_id_no_aggregate_has_is_404_for_every_route_as_in_nova(string id)
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"/v2.1/os-aggregates/{id}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Send(HttpMethod.Delete, $"/v2.1/os-aggregates/{id}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Send(HttpMethod.Put, $"/v2.1/os-aggregates/{id}", new { aggregate = new { name = "x" } })).Status);
+    }
+
+    [Fact]
+    public async Task An_aggregate_id_that_is_no_integer_is_400()
+    {
+        var (status, body) = await admin.Get("/v2.1/os-aggregates/abc");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Invalid input received: id must be an integer", body!["badRequest"]!["message"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task A_zoned_aggregate_puts_its_host_in_that_zone_for_the_scheduler_and_the_zone_list_until_the_host_leaves()
     {

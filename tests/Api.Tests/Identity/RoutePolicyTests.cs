@@ -18,7 +18,7 @@ public enum Outcome { Ok, Forbidden, NotFound, PastPolicy }
 /// <c>Fresh</c> rows get a resource of their own (they delete or fill it).
 /// </summary>
 public sealed record RouteCase(string Name, string Route, string Method, string Path, Outcome Other, Outcome Reader, Outcome Admin,
-    object? Body = null, bool Fresh = false);
+    object? Body = null, bool Fresh = false, string Microversion = "2.53");
 
 /// <summary>Nova's default policy on every route, four ways: no token, another project's member, a reader, the admin.</summary>
 [Collection(KeystoneCollection.Name)]
@@ -55,6 +55,8 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
         // On the shared server (a fresh one each would exhaust the project's instance quota). Metadata and tag writes depend on
         // its state (409 while another row's action runs on it): past the policy is enough there.
         new("update server", "PUT /v2.1/servers/{id}", "PUT", "/v2.1/servers/{server}", Gone, No, Ok, new { server = new { name = "policy" } }),
+        new("list server addresses", "GET /v2.1/servers/{id}/ips", "GET", "/v2.1/servers/{server}/ips", Gone, Ok, Ok),
+        new("show server addresses on a network", "GET /v2.1/servers/{id}/ips/{network}", "GET", "/v2.1/servers/{server}/ips/private", Gone, Past, Past),
         new("list server metadata", "GET /v2.1/servers/{id}/metadata", "GET", "/v2.1/servers/{server}/metadata", Gone, Ok, Ok),
         new("show server metadata item", "GET /v2.1/servers/{id}/metadata/{key}", "GET", "/v2.1/servers/{server}/metadata/policy", Gone, Past, Past),
         new("merge server metadata", "POST /v2.1/servers/{id}/metadata", "POST", "/v2.1/servers/{server}/metadata", Gone, No, Past, new { metadata = new { policy = "1" } }),
@@ -91,9 +93,20 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
         new("flavor extra specs", "GET /v2.1/flavors/{id}/os-extra_specs", "GET", "/v2.1/flavors/1/os-extra_specs", Ok, Ok, Ok),
         new("create flavor", "POST /v2.1/flavors", "POST", "/v2.1/flavors", No, No, Ok, "flavor"),
         new("delete flavor", "DELETE /v2.1/flavors/{id}", "DELETE", "/v2.1/flavors/{flavor}", No, No, Ok, Fresh: true),
-        new("list images", "GET /v2.1/images", "GET", "/v2.1/images", Ok, Ok, Ok),
-        new("list images in detail", "GET /v2.1/images/detail", "GET", "/v2.1/images/detail", Ok, Ok, Ok),
-        new("show private image", "GET /v2.1/images/{id}", "GET", "/v2.1/images/{image}", Gone, Ok, Ok),
+        // The compute image proxy ends at 2.35, its metadata at 2.38 (Nova's microversions).
+        new("list images", "GET /v2.1/images", "GET", "/v2.1/images", Ok, Ok, Ok, Microversion: "2.35"),
+        new("list images in detail", "GET /v2.1/images/detail", "GET", "/v2.1/images/detail", Ok, Ok, Ok, Microversion: "2.35"),
+        new("show private image", "GET /v2.1/images/{id}", "GET", "/v2.1/images/{image}", Gone, Ok, Ok, Microversion: "2.35"),
+        new("delete image (compute proxy)", "DELETE /v2.1/images/{id}", "DELETE", "/v2.1/images/{image}", Gone, No, Ok, Fresh: true, Microversion: "2.35"),
+        new("list image metadata", "GET /v2.1/images/{id}/metadata", "GET", "/v2.1/images/{image}/metadata", Gone, Ok, Ok, Microversion: "2.38"),
+        new("show image metadata item", "GET /v2.1/images/{id}/metadata/{key}", "GET", "/v2.1/images/{image}/metadata/policy", Gone, Past, Past, Microversion: "2.38"),
+        new("merge image metadata", "POST /v2.1/images/{id}/metadata", "POST", "/v2.1/images/{image}/metadata", Gone, No, Ok, new { metadata = new { policy = "1" } }, Microversion: "2.38"),
+        new("replace image metadata", "PUT /v2.1/images/{id}/metadata", "PUT", "/v2.1/images/{image}/metadata", Gone, No, Ok, new { metadata = new { policy = "1" } }, Microversion: "2.38"),
+        new("set image metadata item", "PUT /v2.1/images/{id}/metadata/{key}", "PUT", "/v2.1/images/{image}/metadata/policy", Gone, No, Ok, new { meta = new { policy = "1" } }, Microversion: "2.38"),
+        new("delete image metadata item", "DELETE /v2.1/images/{id}/metadata/{key}", "DELETE", "/v2.1/images/{image}/metadata/policy", Gone, No, Past, Microversion: "2.38"),
+        new("show version", "GET /v2.1/versions/{id}", "GET", "/v2.1/versions/v2.1", Ok, Ok, Ok),
+        new("list extensions", "GET /v2.1/extensions", "GET", "/v2.1/extensions", Ok, Ok, Ok),
+        new("show extension", "GET /v2.1/extensions/{alias}", "GET", "/v2.1/extensions/os-consoles", Ok, Ok, Ok),
         new("limits", "GET /v2.1/limits", "GET", "/v2.1/limits", Ok, Ok, Ok),
         new("show quotas", "GET /v2.1/os-quota-sets/{project}", "GET", "/v2.1/os-quota-sets/{project}", No, Ok, Ok),
         new("default quotas", "GET /v2.1/os-quota-sets/{project}/defaults", "GET", "/v2.1/os-quota-sets/{project}/defaults", Ok, Ok, Ok),
@@ -160,7 +173,7 @@ public sealed class RoutePolicyTests(KeystoneCloud cloud)
 
         using var request = new HttpRequestMessage(new HttpMethod(row.Method), path);
         if (token is not null) request.Headers.Add("X-Auth-Token", token);
-        request.Headers.Add("OpenStack-API-Version", "compute 2.53");
+        request.Headers.Add("OpenStack-API-Version", $"compute {row.Microversion}");
         request.Content = row.Body switch
         {
             null => null,

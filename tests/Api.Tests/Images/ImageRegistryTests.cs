@@ -226,7 +226,7 @@ public sealed class ImageRegistryTests(ControlPlaneStack stack) : IDisposable
         var (_, proxied) = await client.Get("/v2.1/images/detail?name=boot10");
         var listed = Assert.Single(proxied!["images"]!.AsArray())!;
         Assert.Equal(id, listed["id"]!.GetValue<string>());
-        Assert.Equal("active", listed["status"]!.GetValue<string>());
+        Assert.Equal("ACTIVE", listed["status"]!.GetValue<string>());
         Assert.Equal("ACTIVE", (await client.Get($"/v2.1/images/{id}")).Body!["image"]!["status"]!.GetValue<string>());
 
         var server = await client.CreateServer("from-upload", image: id);

@@ -109,22 +109,24 @@ public sealed class BootPathTests(ControlPlaneStack stack)
 [Collection(StackCollection.Name)]
 public sealed class RequestDeduplicationTests(ControlPlaneStack stack)
 {
+    private static HttpRequestMessage Create(string name, string header, string value) => new(HttpMethod.Post, "/v2.1/servers")
+    {
+        Content = System.Net.Http.Json.JsonContent.Create(new
+        {
+            server = new { name, flavorRef = "1", imageRef = ControlPlaneStack.DefaultImage, networks = "none" },
+        }),
+        Headers = { { header, value } },
+    };
+
     [Fact]
-    public async Task A_create_retried_with_the_same_request_id_returns_the_same_server_and_creates_no_second_one()
+    public async Task A_create_retried_with_the_same_idempotency_key_returns_the_same_server_and_creates_no_second_one()
     {
         var client = stack.Client("kim:retry", "2.37");
-        var requestId = $"req-{Guid.NewGuid()}";
+        var key = Guid.NewGuid().ToString();
         var ids = new List<string>();
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/v2.1/servers")
-            {
-                Content = System.Net.Http.Json.JsonContent.Create(new
-                {
-                    server = new { name = "once", flavorRef = "1", imageRef = ControlPlaneStack.DefaultImage, networks = "none" },
-                }),
-            };
-            request.Headers.Add("X-OpenStack-Request-ID", requestId);
+            using var request = Create("once", "Idempotency-Key", key);
             using var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -134,5 +136,41 @@ public sealed class RequestDeduplicationTests(ControlPlaneStack stack)
         await client.WaitForStatus(ids[0], "ACTIVE");
         var (_, list) = await client.Get("/v2.1/servers");
         Assert.Single(list!["servers"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Creates_sharing_one_global_request_id_are_separate_servers_and_each_answer_has_its_own_request_id()
+    {
+        var client = stack.Client("kim:global-id", "2.37");
+        var global = $"req-{Guid.NewGuid()}";
+        var ids = new List<string>();
+        var requestIds = new List<string>();
+        foreach (var name in new[] { "first", "second" })
+        {
+            using var request = Create(name, "X-OpenStack-Request-ID", global);
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            ids.Add(System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["server"]!["id"]!.GetValue<string>());
+            requestIds.Add(response.Headers.GetValues("x-openstack-request-id").Single());
+        }
+        Assert.NotEqual(ids[0], ids[1]);
+        Assert.DoesNotContain(global, requestIds);
+        Assert.NotEqual(requestIds[0], requestIds[1]);
+        foreach (var id in ids) await client.WaitForStatus(id, "ACTIVE");
+        var (_, list) = await client.Get("/v2.1/servers");
+        Assert.Equal(2, list!["servers"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    public async Task A_malformed_idempotency_key_is_400_and_creates_nothing(string key)
+    {
+        var client = stack.Client("kim:bad-key", "2.37");
+        using var request = Create("never", "Idempotency-Key", key);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var (_, list) = await client.Get("/v2.1/servers");
+        Assert.Empty(list!["servers"]!.AsArray());
     }
 }

@@ -4,6 +4,7 @@ using Nova.Commands.Quotas;
 using Nova.Commands.Flavors;
 using Nova.Commands.Requests;
 using Nova.Commands.ServerGroups;
+using Nova.Commands.Servers.Updating;
 using Nova.Store.Quotas;
 using Nova.Domain.Hosts;
 using Nova.Domain.KeyPairs;
@@ -23,7 +24,7 @@ namespace Nova.Commands.Servers.Creating;
 public sealed record CreateServer(
     string Name, string FlavorRef, string ImageRef, IReadOnlyDictionary<string, string> Metadata, string Networks,
     int MinCount = 1, int MaxCount = 1, string? AvailabilityZone = null, Guid? GroupId = null, string? KeyName = null,
-    IReadOnlyList<string>? Tags = null, string? UserData = null)
+    IReadOnlyList<string>? Tags = null, string? UserData = null, string? AccessIPv4 = null, string? AccessIPv6 = null)
     : ICommand<CreatedServers>, IValidated
 {
     public IEnumerable<string> Validate()
@@ -36,6 +37,11 @@ public sealed record CreateServer(
         if (Networks is not ("auto" or "none"))
             yield return "Requesting specific networks or ports is not supported: this control plane has no network service; use \"auto\" or \"none\".";
         if (Metadata.Count > 128) yield return "Quota exceeded for metadata items: at most 128.";
+        // Nova's create schema: parameter_types.accessIPv4 / accessIPv6, as PUT /servers/{id} checks them.
+        if (AccessIPv4 is { } v4 && !UpdateServer.IsAddress(v4, System.Net.Sockets.AddressFamily.InterNetwork))
+            yield return $"Invalid input for field/attribute accessIPv4. Value: {v4}. '{v4}' is not a 'ipv4'";
+        if (AccessIPv6 is { } v6 && !UpdateServer.IsAddress(v6, System.Net.Sockets.AddressFamily.InterNetworkV6))
+            yield return $"Invalid input for field/attribute accessIPv6. Value: {v6}. '{v6}' is not a 'ipv6'";
         foreach (var (key, value) in Metadata)
             if (key.Length is 0 or > 255 || value.Length > 255)
                 yield return "Invalid input for field/attribute metadata: keys 1-255, values up to 255 characters.";
@@ -43,13 +49,14 @@ public sealed record CreateServer(
 }
 
 /// <summary>
-/// Server ids derive from the project, the request id and the position in the request: a retried
-/// request is idempotent, and the scheduler finds every server of a multi-create from any one of them.
+/// Server ids derive from the project, the create's key (<see cref="Caller.CreationKey"/>: the client's idempotency
+/// key, else the request's own id) and the position in the request: a create retried with its idempotency key is
+/// the same create, and the scheduler finds every server of a multi-create from any one of them.
 /// </summary>
 public static class ServerIds
 {
-    public static Guid For(string projectId, string requestId, int index) =>
-        NameBasedId.From($"nova-server:{projectId}:{requestId}:{index}");
+    public static Guid For(string projectId, string creationKey, int index) =>
+        NameBasedId.From($"nova-server:{projectId}:{creationKey}:{index}");
 }
 
 public sealed record CreatedServers(IReadOnlyList<ServerWrite> Servers, string ReservationId)
@@ -90,8 +97,8 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
         var spec = flavor.ToSpec();
         return await sessions.WithRetry(async session =>
         {
-            // A client retrying with its own X-OpenStack-Request-ID gets the servers of its first attempt. Checked on
-            // every attempt: a concurrent retry that lost the race to start the streams comes back here and finds them.
+            // A client retrying with its Idempotency-Key gets the servers of its first attempt. Checked on every
+            // attempt: a concurrent retry that lost the race to start the streams comes back here and finds them.
             var retried = new List<ServerWrite>();
             for (var i = 1; i <= command.MaxCount && await session.Events.FetchStreamStateAsync(ServerId(i), ct) is not null; i++)
                 retried.Add(new ServerWrite(ServerId(i), 1));
@@ -112,10 +119,14 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
             for (var i = 1; i <= count; i++)
             {
                 var name = command.MaxCount == 1 ? command.Name.Trim() : $"{command.Name.Trim()}-{i}";
-                var batch = command.MaxCount == 1 ? null : new CreateBatch(i, count, command.MinCount);
+                var batch = command.MaxCount == 1 ? null : new CreateBatch(i, count, command.MinCount, caller.CreationKey);
                 var events = ServerDecider.Decide(new ServerCommand.Create(ServerId(i), name, caller.AsRequester(),
                     spec, image.Id.ToString(), command.Metadata, command.Networks, now, command.AvailabilityZone, command.GroupId, batch,
                     keyPair?.Name, keyPair?.PublicKey, command.Tags, ReservationId(), command.UserData), null);
+                // The access addresses given at create are the same change PUT /servers/{id} makes, decided on the new server.
+                if (command.AccessIPv4 is not null || command.AccessIPv6 is not null)
+                    events = [.. events, .. ServerDecider.Decide(new ServerCommand.Update(caller.AsRequester(),
+                        AccessIPv4: command.AccessIPv4, AccessIPv6: command.AccessIPv6), ServerDecider.Fold(events))];
                 session.Events.StartStream<Server>(ServerId(i), events);
                 writes.Add(new ServerWrite(ServerId(i), events.Count));
             }
@@ -125,7 +136,7 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
         });
     }
 
-    private Guid ServerId(int index) => ServerIds.For(caller.ProjectId, caller.RequestId, index);
+    private Guid ServerId(int index) => ServerIds.For(caller.ProjectId, caller.CreationKey, index);
 
-    private string ReservationId() => $"r-{NameBasedId.From("nova-reservation:" + caller.RequestId).ToString("N")[..8]}";
+    private string ReservationId() => $"r-{NameBasedId.From($"nova-reservation:{caller.ProjectId}:{caller.CreationKey}").ToString("N")[..8]}";
 }

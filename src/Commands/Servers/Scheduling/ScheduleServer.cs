@@ -131,7 +131,7 @@ public sealed class ScheduleServerHandler(
         var servers = new List<JasperFx.Events.IEventStream<Server>>();
         for (var i = 1; i <= batch.Size; i++)
         {
-            var sibling = await session.Events.FetchForWriting<Server>(ServerIds.For(first.ProjectId, caller.RequestId, i), ct);
+            var sibling = await session.Events.FetchForWriting<Server>(ServerIds.For(first.ProjectId, batch.CreationKey ?? caller.RequestId, i), ct);
             if (NeedsHost(sibling.Aggregate)) servers.Add(sibling);
         }
 

@@ -31,7 +31,7 @@ public sealed record UpdateServer(Guid ServerId, string? Name = null, bool Descr
     }
 
     /// <summary>A dotted quad for IPv4 (.NET alone would take "1" as 0.0.0.1), any IPv6 text form.</summary>
-    private static bool IsAddress(string text, AddressFamily family) =>
+    internal static bool IsAddress(string text, AddressFamily family) =>
         IPAddress.TryParse(text, out var address) && address.AddressFamily == family
         && (family != AddressFamily.InterNetwork || text.Split('.') is { Length: 4 } parts && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit)));
 }

@@ -187,13 +187,26 @@ public sealed class FakeDriver : IComputeDriver
 
     public IReadOnlyCollection<Guid> ListInstances() => domains.Keys.ToList();
 
-    /// <summary>What Nova's fake driver answers; an absent instance fails the returned task, as every other operation does.</summary>
+    /// <summary>
+    /// A short boot log ending in Nova's fake driver's three lines. Nova's own answers only those three; a longer log lets
+    /// a client see that <c>length</c> cuts it (Tempest asks for more than 3 lines whole and exactly 3 with length=3).
+    /// An absent instance fails the returned task, as every other operation does.
+    /// </summary>
     public async Task<string> GetConsoleOutput(Guid serverId, int? lines, CancellationToken ct)
     {
         await Delay(ct);
         Required(serverId);
-        return ConsoleTail.Last("FAKE CONSOLE OUTPUT\nANOTHER\nLAST LINE", lines);
+        return ConsoleTail.Last(FakeConsoleLog(serverId), lines);
     }
+
+    private static string FakeConsoleLog(Guid serverId) => string.Join('\n',
+        "[    0.000000] Linux version 6.1.0-fake (fake@nova) #1 SMP",
+        "[    0.000000] Command line: root=/dev/vda1 console=ttyS0",
+        "[    1.024000] EXT4-fs (vda1): mounted filesystem",
+        $"[    2.048000] cloud-init: instance-id {serverId}",
+        "FAKE CONSOLE OUTPUT",
+        "ANOTHER",
+        "LAST LINE");
 
     private async Task Set(Guid serverId, PowerState state, CancellationToken ct)
     {
