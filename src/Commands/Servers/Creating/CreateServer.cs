@@ -127,5 +127,5 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
 
     private Guid ServerId(int index) => ServerIds.For(caller.ProjectId, caller.RequestId, index);
 
-    private string ReservationId() => $"r-{NameBasedId.From("nova-reservation:" + caller.RequestId).ToString("N")[..8]}";
+    private string ReservationId() => Domain.Servers.ReservationId.For(caller.RequestId);
 }
