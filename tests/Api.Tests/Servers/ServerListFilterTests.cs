@@ -69,7 +69,9 @@ public sealed class ServerListFilterTests(ControlPlaneStack stack)
         var admin = stack.Client($"admin:{project}");
         var ids = await Active(member, "kept-0", "kept-1");
         Assert.Equal(HttpStatusCode.Accepted, await member.Act(ids[0], new JsonObject { ["lock"] = null }));
-        await Eventually.True(async () => (await member.Server(ids[0]))["locked"]?.GetValue<bool>() == true, TimeSpan.FromSeconds(20), "locked");
+        // The server shows locked from 2.9.
+        var shown = stack.Client($"mona:{project}", "2.9");
+        await Eventually.True(async () => (await shown.Server(ids[0]))["locked"]?.GetValue<bool>() == true, TimeSpan.FromSeconds(20), "locked");
         var newestFirst = Enumerable.Reverse(ids).ToList();
 
         foreach (var query in new[] { "host=nowhere", $"uuid={ids[0]}", "node=nowhere", "launch_index=7", "locked=true", "deleted=true", "foo=bar", "metadata=x" })
