@@ -32,7 +32,12 @@ public static class NovaStore
         opts.Projections.Add(new InstanceActionsProjection(), ProjectionLifecycle.Async);
         opts.Projections.Add(new MigrationsProjection(), ProjectionLifecycle.Async, MigrationsProjection.Name);
 
-        opts.Schema.For<ServerView>().Duplicate(x => x.ProjectId).Duplicate(x => x.CreatedAt).Duplicate(x => x.Deleted);
+        // The server list: a project's page in the default order (created_at, id) is an index range; changes-since/before
+        // read the updated_at column; a sort by name (display_name) uses the name index.
+        opts.Schema.For<ServerView>().Duplicate(x => x.ProjectId).Duplicate(x => x.CreatedAt).Duplicate(x => x.Deleted)
+            .Duplicate(x => x.UpdatedAt)
+            .Index([x => x.ProjectId, x => x.CreatedAt, x => x.Id], index => index.Name = "mt_doc_serverview_idx_project_created")
+            .Index(x => x.Name);
         opts.Schema.For<InstanceActionLog>().Duplicate(x => x.ProjectId);
         // The list's order and keyset (created_at, id), its changes-since window, a server's migrations, Nova's integer id.
         opts.Schema.For<MigrationView>().Duplicate(x => x.CreatedAt).Duplicate(x => x.UpdatedAt).Duplicate(x => x.InstanceUuid)

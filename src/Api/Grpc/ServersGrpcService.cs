@@ -51,18 +51,28 @@ public sealed class ServersGrpcService(IMediator mediator, ReadYourWrites reads,
     public override async Task<ListServersResponse> ListServers(ListServersRequest request, ServerCallContext context)
     {
         if (request.Limit < 0) throw NovaError.BadRequest($"Invalid input for field/attribute limit. Value: {request.Limit}. Must be 0 or more.");
-        var filter = new ServerFilter(
-            Name: Text(request.Name),
-            Status: Text(request.Status),
-            Limit: request.Limit == 0 ? null : request.Limit,
-            Marker: Text(request.Marker) is { } m ? Guid.TryParse(m, out var marker) ? marker : throw NovaError.BadRequest($"marker [{m}] not found") : null,
-            AllTenants: request.AllTenants,
-            ProjectId: Text(request.ProjectId),
-            Host: Text(request.Host),
-            FlavorId: Text(request.FlavorId),
-            ImageId: Text(request.ImageId),
-            ChangesSince: request.ChangesSince?.ToDateTimeOffset(),
-            SortAscending: request.SortAscending);
+        // The REST list's filters under the same names; host, as there, only for an admin.
+        var exact = new List<KeyValuePair<string, string>>();
+        if (Text(request.Host) is { } host && caller.IsAdmin) exact.Add(new("host", host));
+        if (Text(request.FlavorId) is { } flavor) exact.Add(new("instance_type_id", flavor));
+        if (Text(request.ImageId) is { } image) exact.Add(new("image_ref", image));
+        var (vmStates, taskStates, everyTask) = Text(request.Status) is { } status ? ServerListParameters.StatesOf([status]) : ([], [], true);
+        var changesSince = request.ChangesSince?.ToDateTimeOffset();
+        var filter = new ServerFilter
+        {
+            Patterns = Text(request.Name) is { } name ? [new("display_name", name)] : [],
+            VmStates = Text(request.Status) is null ? null : vmStates,
+            TaskStates = everyTask ? null : taskStates,
+            MatchesNothing = Text(request.Status) is not null && vmStates.Count == 0,
+            Limit = request.Limit == 0 ? null : request.Limit,
+            Marker = Text(request.Marker) is { } m ? Guid.TryParse(m, out var marker) ? marker : throw NovaError.BadRequest($"marker [{m}] not found") : null,
+            AllTenants = request.AllTenants,
+            ProjectId = Text(request.ProjectId),
+            Exact = exact,
+            ChangesSince = changesSince,
+            Deleted = changesSince is null ? false : null,
+            Sort = [new ServerSort("created_at", Descending: !request.SortAscending)],
+        };
         var servers = await mediator.Send(new ListServers(filter), context.CancellationToken);
         var response = new ListServersResponse { Servers = { servers.Select(s => ToMessage(s, caller.Allows(ServerJson.ExtendedAttributesPolicy))) } };
         if (filter.Limit is { } limit && servers.Count == limit) response.NextMarker = servers[^1].Id.ToString();

@@ -32,4 +32,18 @@ public static class Links
 
     private static string ProjectSegment(HttpContext http) =>
         ProjectInPathMiddleware.ProjectOf(http) is { } project ? $"/{project}" : "";
+
+    /// <summary>
+    /// Nova's collection link: a next page whenever this one is full (its limit, or the largest page when none was
+    /// asked), carrying every parameter, repeated ones included (several sort keys), with the marker replaced.
+    /// </summary>
+    public static object[]? NextPage(HttpContext http, string path, int? limit, int maxLimit, int returned, string? lastId)
+    {
+        var pageSize = Math.Min(limit ?? maxLimit, maxLimit);
+        if (pageSize == 0 || returned < pageSize || lastId is null) return null;
+        var query = http.Request.Query.Where(q => q.Key != "marker")
+            .SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}"))
+            .Append($"marker={lastId}");
+        return [new { rel = "next", href = $"{Compute(http)}/{path}?{string.Join("&", query)}" }];
+    }
 }

@@ -56,39 +56,19 @@ public static class ServerEndpoints
 
     private static async Task<IResult> List(HttpContext http, IMediator mediator, Caller caller, bool detail)
     {
-        var q = http.Request.Query;
-        var filter = new ServerFilter(
-            Name: q.Text("name"),
-            Status: q.Text("status"),
-            Limit: q.Limit(),
-            Marker: q.Text("marker") is { } m ? (Guid.TryParse(m, out var marker) ? marker : throw NovaError.BadRequest($"marker [{m}] not found")) : null,
-            AllTenants: q.Switch("all_tenants"),
-            ProjectId: q.Text("project_id") ?? q.Text("tenant_id"),
-            Host: q.Text("host"),
-            FlavorId: q.Text("flavor"),
-            ImageId: q.Text("image"),
-            ChangesSince: q.Time("changes-since"),
-            SortAscending: q.Text("sort_dir") == "asc")
-        {
-            // Nova's tag filters (2.26): comma-separated; ignored before, as Nova drops unknown filters.
-            Tags = TagFilter(http, "tags"), TagsAny = TagFilter(http, "tags-any"),
-            NotTags = TagFilter(http, "not-tags"), NotTagsAny = TagFilter(http, "not-tags-any"),
-        };
-        var servers = await mediator.Send(new ListServers(filter));
+        var filter = ServerListParameters.Parse(http.Request.Query, MicroversionMiddleware.Of(http),
+            new ServerListCaller(caller.IsAdmin, caller.Allows("os_compute_api:servers:allow_all_filters")));
+        var servers = await mediator.Send(new ListServers(filter, detail));
         var audience = detail ? await mediator.Send(new GetServerAudience(MicroversionMiddleware.Of(http).AtLeast(16))) : null;
         var body = new Dictionary<string, object?>
         {
             ["servers"] = servers.Select(s => audience is not null ? ServerJson.Detail(http, s, audience, ServerResponse.List) : ServerJson.Summary(http, s)).ToList(),
         };
-        if (Links.Next(http, detail ? "servers/detail" : "servers", filter.Limit, servers.Count, servers.LastOrDefault()?.Id.ToString()) is { } next)
+        if (Links.NextPage(http, detail ? "servers/detail" : "servers", filter.Limit, ListServersHandler.MaxLimit, servers.Count,
+                servers.LastOrDefault()?.Id.ToString()) is { } next)
             body["servers_links"] = next;
         return NovaJson.Json(body);
     }
-
-    private static IReadOnlyList<string>? TagFilter(HttpContext http, string key) =>
-        MicroversionMiddleware.Of(http).AtLeast(26) && http.Request.Query.Text(key) is { Length: > 0 } text
-            ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : null;
 
     private static async Task<IResult> Create(HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct)
     {

@@ -71,9 +71,9 @@ public static class ServerJson
             {
                 body["OS-EXT-SRV-ATTR:hostname"] = Hostname(s);
                 body["OS-EXT-SRV-ATTR:kernel_id"] = ""; // images here boot whole disks: no separate kernel or ramdisk
-                body["OS-EXT-SRV-ATTR:launch_index"] = (s.State?.Batch?.Index ?? 1) - 1;
+                body["OS-EXT-SRV-ATTR:launch_index"] = s.LaunchIndex;
                 body["OS-EXT-SRV-ATTR:ramdisk_id"] = "";
-                body["OS-EXT-SRV-ATTR:reservation_id"] = s.State?.ReservationId;
+                body["OS-EXT-SRV-ATTR:reservation_id"] = s.ReservationId;
                 body["OS-EXT-SRV-ATTR:root_device_name"] = s.LaunchedAt is null ? null : "/dev/vda";
                 // A rebuild's response shows user_data only from 2.57, as the request's own field.
                 if (response != ServerResponse.Rebuild) body["OS-EXT-SRV-ATTR:user_data"] = s.State?.UserData;
@@ -103,8 +103,7 @@ public static class ServerJson
         return body;
     }
 
-    /// <summary>Servers created before hostnames were recorded get theirs from the name they have now.</summary>
-    private static string Hostname(ServerView s) => s.State?.Hostname ?? Domain.Servers.ServerHostname.From(s.Name, s.Id);
+    private static string Hostname(ServerView s) => s.Hostname ?? Domain.Servers.ServerHostname.From(s.Name, s.Id);
 
     /// <summary>
     /// Nova's opaque hostId: a hash of project and host, so a tenant can tell co-located servers

@@ -1,28 +1,33 @@
-using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Nova.Domain.Servers;
 
 /// <summary>
-/// The guest's hostname, fixed at create from its display name as Nova's sanitize_hostname makes it: characters
-/// beyond Latin-1 dropped, cut to 63, spaces, underscores and dots as hyphens, only word characters and hyphens
-/// kept, lower case, no leading or trailing dot or hyphen; a name with nothing left becomes <c>Server-&lt;id&gt;</c>.
-/// A later rename keeps it, as in Nova.
+/// Nova's <c>utils.sanitize_hostname</c>: the guest's hostname, fixed at create from its display name
+/// (<c>Server-{uuid}</c> if nothing is left of it); a later rename keeps it, as in Nova.
 /// </summary>
-public static class ServerHostname
+public static partial class ServerHostname
 {
-    public const int MaxLength = 63;
+    private const int MaxLength = 63;
 
-    public static string From(string displayName, Guid serverId)
+    public static string From(string name, Guid id)
     {
-        var latin1 = new string(displayName.Where(c => c <= '\u00FF').ToArray());
-        if (latin1.Length > MaxLength) latin1 = latin1[..MaxLength];
-        var text = new StringBuilder(latin1.Length);
-        foreach (var c in latin1)
-        {
-            var mapped = c is ' ' or '_' or '.' ? '-' : c;
-            if (char.IsLetterOrDigit(mapped) || mapped is '-') text.Append(char.ToLowerInvariant(mapped));
-        }
-        var hostname = text.ToString().Trim('.', '-');
-        return hostname.Length == 0 ? $"Server-{serverId}" : hostname;
+        // Nova drops what Latin-1 cannot encode before anything else.
+        var latin1 = new string(name.Where(c => c <= '\u00ff').ToArray());
+        var hostname = Truncate(latin1);
+        hostname = Separators().Replace(hostname, "-");
+        hostname = NotHostCharacters().Replace(hostname, "");
+        hostname = hostname.ToLowerInvariant().Trim('.', '-');
+        hostname = Truncate(hostname);
+        return hostname.Length == 0 ? $"Server-{id}" : hostname;
     }
+
+    private static string Truncate(string name) => name.Length > MaxLength ? name[..MaxLength] : name;
+
+    [GeneratedRegex(@"[ _\.]")]
+    private static partial Regex Separators();
+
+    // Python's \w (Unicode word characters) plus '.' and '-'.
+    [GeneratedRegex(@"[^\w.-]+")]
+    private static partial Regex NotHostCharacters();
 }

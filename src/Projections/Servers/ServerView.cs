@@ -32,6 +32,12 @@ public sealed class ServerView
     public DateTimeOffset? LaunchedAt { get; set; }
     public DateTimeOffset? TerminatedAt { get; set; }
     public bool Deleted { get; set; }
+    /// <summary>The create request's reservation id (Nova's <c>reservation_id</c>), shared by a multi-create's servers.</summary>
+    public string? ReservationId { get; set; }
+    /// <summary>The server's place in its multi-create, from 0 (Nova's <c>launch_index</c>).</summary>
+    public int LaunchIndex { get; set; }
+    /// <summary>Nova's <c>hostname</c>: the name at create time, made a valid host name.</summary>
+    public string? Hostname { get; set; }
     /// <summary>Stream version this view reflects: lets a writer wait for its own write.</summary>
     public long Version { get; set; }
 
@@ -54,6 +60,13 @@ public partial class ServerViewProjection : SingleStreamProjection<ServerView, G
     {
         var view = snapshot ?? new ServerView { Id = id };
         var state = Server.Evolve(view.State, e.Data);
+        if (e.Data is ServerCreateRequested created)
+        {
+            // The create's request id is the event's correlation id (EventSessions); Nova fixes these three at create.
+            view.ReservationId = created.ReservationId ?? (e.CorrelationId is { } request ? ReservationId.For(request) : null);
+            view.LaunchIndex = created.Batch is { } batch ? batch.Index - 1 : 0;
+            view.Hostname = created.Hostname ?? ServerHostname.From(created.Name, id);
+        }
         view.State = state;
         view.Name = state.Name;
         view.ProjectId = state.ProjectId;

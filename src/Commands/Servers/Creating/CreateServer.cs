@@ -138,5 +138,6 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
 
     private Guid ServerId(int index) => ServerIds.For(caller.ProjectId, caller.CreationKey, index);
 
-    private string ReservationId() => $"r-{NameBasedId.From($"nova-reservation:{caller.ProjectId}:{caller.CreationKey}").ToString("N")[..8]}";
+    // One per create request, shared by a multi-create's servers (kept on each server's create event).
+    private string ReservationId() => Domain.Servers.ReservationId.For($"{caller.ProjectId}:{caller.CreationKey}");
 }
