@@ -79,6 +79,23 @@ public static class ServerJson
     }
 
     /// <summary>
+    /// The server as PUT /servers/{id} and the rebuild action answer it before 2.75: Nova's view without the
+    /// extension attributes (availability zone, config drive, extended status and server attributes, usage, volumes,
+    /// security groups, host status), key_name only from 2.54 (Tempest's update_server/rebuild_server schemas).
+    /// </summary>
+    public static Dictionary<string, object?> Changed(HttpContext http, ServerView s)
+    {
+        var version = MicroversionMiddleware.Of(http);
+        var body = Detail(http, s, isAdmin: false);
+        foreach (var key in body.Keys.ToList())
+            if (key.StartsWith("OS-EXT-", StringComparison.Ordinal) || key.StartsWith("OS-SRV-USG:", StringComparison.Ordinal)
+                || key is "config_drive" or "os-extended-volumes:volumes_attached" or "security_groups" or "host_status")
+                body.Remove(key);
+        if (!version.AtLeast(54)) body.Remove("key_name");
+        return body;
+    }
+
+    /// <summary>
     /// Nova's opaque hostId: a hash of project and host, so a tenant can tell co-located servers
     /// apart without learning host names. (Nova uses SHA-224; .NET has none, so SHA-256 cut to the same 56 hex digits.)
     /// </summary>

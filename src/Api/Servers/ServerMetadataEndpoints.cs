@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nova.Api.Http;
+using Nova.Api.Schemas;
 using Nova.Commands.Requests;
 using Nova.Commands.Servers.Metadata;
 using IMediator = Mediator.IMediator;
@@ -19,10 +20,10 @@ public static class ServerMetadataEndpoints
                 ? NovaJson.Json(new { meta = new Dictionary<string, string> { [key] = value } })
                 : throw NovaError.NotFound("Metadata item was not found"));
         api.MapPost("/servers/{id}/metadata", (string id, HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
-            SetAll(id, MetadataChange.Merge, http, mediator, reads, ct));
+            SetAll(id, MetadataChange.Merge, http, mediator, reads, ct)).WithRequestSchema("server-metadata/create");
         api.MapPut("/servers/{id}/metadata", (string id, HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
-            SetAll(id, MetadataChange.Replace, http, mediator, reads, ct));
-        api.MapPut("/servers/{id}/metadata/{key}", SetItem);
+            SetAll(id, MetadataChange.Replace, http, mediator, reads, ct)).WithRequestSchema("server-metadata/update-all");
+        api.MapPut("/servers/{id}/metadata/{key}", SetItem).WithRequestSchema("server-metadata/update");
         api.MapDelete("/servers/{id}/metadata/{key}", async (string id, string key, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
         {
             await reads.WaitFor(await mediator.Send(new DeleteServerMetadataItem(ServerEndpoints.ParseId(id), key), ct), ct);
@@ -53,28 +54,14 @@ public static class ServerMetadataEndpoints
     {
         var serverId = ServerEndpoints.ParseId(id);
         var meta = ItemsOf(await NovaJson.ReadObject(http.Request), "meta");
-        // Nova's schema: exactly one item; then it must be the one the URI names.
-        if (meta.Count != 1)
-            throw NovaError.BadRequest($"Invalid input for field/attribute meta. Value: {meta.Count} items. " +
-                                       (meta.Count == 0 ? "{} does not have enough properties" : "has too many properties"));
+        // The schema allows exactly one item; it must be the one the URI names.
         if (!meta.ContainsKey(key)) throw NovaError.BadRequest("Request body and URI mismatch");
         var written = await mediator.Send(new SetServerMetadata(serverId, meta, MetadataChange.Item), ct);
         await reads.WaitFor(written.Write, ct);
         return NovaJson.Json(new { meta });
     }
 
-    /// <summary>The body must be <c>{"&lt;wrapper&gt;": {key: string, …}}</c> and nothing else.</summary>
-    private static Dictionary<string, string> ItemsOf(JsonObject body, string wrapper)
-    {
-        foreach (var (key, _) in body)
-            if (key != wrapper)
-                throw NovaError.BadRequest($"Invalid input for field/attribute. Value: {body.ToJsonString()}. Additional properties are not allowed ('{key}' was unexpected)");
-        var items = NovaJson.RequireObject(body, wrapper);
-        var result = new Dictionary<string, string>();
-        foreach (var (key, value) in items)
-            result[key] = value is JsonValue v && v.GetValueKind() == JsonValueKind.String
-                ? v.GetValue<string>()
-                : throw NovaError.BadRequest($"Invalid input for field/attribute {key}. Value: {value?.ToJsonString() ?? "None"}. {value?.ToJsonString() ?? "None"} is not of type 'string'");
-        return result;
-    }
+    /// <summary><c>{"&lt;wrapper&gt;": {key: string, …}}</c>, as the route's schema (Schemas/server-metadata/) has checked it.</summary>
+    private static Dictionary<string, string> ItemsOf(JsonObject body, string wrapper) =>
+        NovaJson.RequireObject(body, wrapper).ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
 }
