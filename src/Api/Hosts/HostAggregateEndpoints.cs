@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nova.Api.Http;
+using Nova.Api.Schemas;
 using Nova.Commands.HostAggregates;
 using Nova.Domain.HostAggregates;
 using Nova.Store.Hosts;
@@ -24,20 +25,18 @@ public static class HostAggregateEndpoints
         api.MapPost("/os-aggregates", async (HttpContext http, IMediator m, CancellationToken ct) =>
         {
             var body = NovaJson.RequireObject(await NovaJson.ReadObject(http.Request), "aggregate");
-            OnlyKeys(body, "aggregate", "name", "availability_zone");
             var created = await m.Send(new CreateHostAggregate(
                 NovaJson.RequireString(body, "name"), NovaJson.OptionalString(body, "availability_zone")), ct);
             return NovaJson.Json(new { aggregate = View(http, created, created: true) });
-        });
+        }).WithRequestSchema("aggregates/create");
         api.MapPut("/os-aggregates/{id}", async (string id, HttpContext http, IMediator m, CancellationToken ct) =>
         {
             var aggregateId = ParseId(id);
             var body = NovaJson.RequireObject(await NovaJson.ReadObject(http.Request), "aggregate");
-            OnlyKeys(body, "aggregate", "name", "availability_zone");
             var updated = await m.Send(new UpdateHostAggregate(aggregateId, NovaJson.OptionalString(body, "name"),
                 SetZone: body.ContainsKey("availability_zone"), NovaJson.OptionalString(body, "availability_zone")), ct);
             return NovaJson.Json(new { aggregate = View(http, updated) });
-        });
+        }).WithRequestSchema("aggregates/update");
         api.MapDelete("/os-aggregates/{id}", async (string id, IMediator m, CancellationToken ct) =>
         {
             await m.Send(new DeleteHostAggregate(ParseId(id)), ct);
@@ -49,7 +48,8 @@ public static class HostAggregateEndpoints
             var body = await NovaJson.ReadObject(http.Request);
             if (body.Count != 1) throw NovaError.BadRequest("Invalid input for field/attribute action. Exactly one of add_host, remove_host, set_metadata is required.");
             var (action, node) = body.First();
-            var args = node as JsonObject ?? throw NovaError.BadRequest($"Invalid input for field/attribute {action}. Value: {node?.ToJsonString() ?? "null"}. is not of type 'object'");
+            // Schemas/aggregates/action/*.json have checked the arguments of the three known actions.
+            var args = node as JsonObject ?? [];
             HostAggregateCommand change = action switch
             {
                 "add_host" => new HostAggregateCommand.AddHost(HostArgument(args, action)),
@@ -59,32 +59,14 @@ public static class HostAggregateEndpoints
             };
             var changed = await m.Send(new ChangeHostAggregate(aggregateId, change), ct);
             return NovaJson.Json(new { aggregate = View(http, changed) });
-        });
+        }).WithActionSchemas("aggregates/action");
     }
 
-    private static string HostArgument(JsonObject args, string action)
-    {
-        OnlyKeys(args, action, "host");
-        return NovaJson.RequireString(args, "host");
-    }
+    private static string HostArgument(JsonObject args, string action) => NovaJson.RequireString(args, "host");
 
-    private static Dictionary<string, string?> Metadata(JsonObject args)
-    {
-        OnlyKeys(args, "set_metadata", "metadata");
-        var metadata = NovaJson.RequireObject(args, "metadata");
-        return metadata.ToDictionary(p => p.Key, p => p.Value switch
-        {
-            null => null,
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-            var other => throw NovaError.BadRequest($"Invalid input for field/attribute metadata. Value: {other.ToJsonString()}. is not of type 'string', 'null'"),
-        });
-    }
-
-    private static void OnlyKeys(JsonObject body, string field, params string[] allowed)
-    {
-        if (body.Select(p => p.Key).FirstOrDefault(k => !allowed.Contains(k)) is { } extra)
-            throw NovaError.BadRequest($"Invalid input for field/attribute {field}. Value: {body.ToJsonString()}. Additional properties are not allowed ('{extra}' was unexpected)");
-    }
+    // null removes a key (the schema allows a string or null per key).
+    private static Dictionary<string, string?> Metadata(JsonObject args) =>
+        NovaJson.RequireObject(args, "metadata").ToDictionary(p => p.Key, p => p.Value is null ? null : p.Value.GetValue<string>());
 
     /// <summary>
     /// Nova's <c>validate_integer</c>: an id that is no integer is 400; any integer is looked up, so one no aggregate

@@ -13,6 +13,17 @@ public static class NovaJson
     /// </summary>
     public static async Task<JsonObject> ReadObject(HttpRequest request)
     {
+        // Read once: a request schema filter (Schemas/RequestSchemas.cs) reads the body before the handler does.
+        if (request.HttpContext.Items[ParsedBodyKey] is JsonObject parsed) return parsed;
+        var body = await Parse(request);
+        request.HttpContext.Items[ParsedBodyKey] = body;
+        return body;
+    }
+
+    private const string ParsedBodyKey = "nova.body";
+
+    private static async Task<JsonObject> Parse(HttpRequest request)
+    {
         JsonNode? node;
         try
         {
@@ -81,7 +92,8 @@ public static class NovaJson
         if (node is JsonValue v)
         {
             if (v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return v.GetValue<bool>();
-            if (v.GetValueKind() == JsonValueKind.String && bool.TryParse(v.GetValue<string>(), out var b)) return b;
+            // Nova's parameter_types.boolean words: true/True/1/on/yes, false/False/0/off/no.
+            if (v.GetValueKind() == JsonValueKind.String && QueryParameters.Flag(v.GetValue<string>()) is { } b) return b;
         }
         throw NovaError.BadRequest($"Invalid input for field/attribute {key}. Value: {node.ToJsonString()}. is not of type 'boolean'");
     }

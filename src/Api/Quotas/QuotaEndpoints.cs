@@ -1,4 +1,5 @@
 using Nova.Api.Http;
+using Nova.Api.Schemas;
 using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
 using Nova.Domain.Quotas;
@@ -73,7 +74,7 @@ public static class QuotaEndpoints
             var body = QuotaSet(project, limits);
             body.Remove("id");
             return NovaJson.Json(new { quota_set = body });
-        });
+        }).WithRequestSchema("quota-sets/update");
         api.MapDelete("/os-quota-sets/{project}", async (string project, IMediator m) =>
         {
             await m.Send(new ResetQuotaSet(project));

@@ -1,4 +1,5 @@
 using Nova.Api.Http;
+using Nova.Api.Schemas;
 using Nova.Commands.ServerGroups;
 using Nova.Domain.ServerGroups;
 using IMediator = Mediator.IMediator;
@@ -22,17 +23,13 @@ public static class ServerGroupEndpoints
         {
             var body = NovaJson.RequireObject(await NovaJson.ReadObject(http.Request), "server_group");
             var name = NovaJson.RequireString(body, "name");
-            string policy;
-            if (MicroversionMiddleware.Of(http).AtLeast(64))
-                policy = NovaJson.RequireString(body, "policy");
-            else
-                policy = body["policies"] is System.Text.Json.Nodes.JsonArray { Count: 1 } policies
-                         && policies[0] is System.Text.Json.Nodes.JsonValue p && p.GetValueKind() == System.Text.Json.JsonValueKind.String
-                    ? p.GetValue<string>()
-                    : throw NovaError.BadRequest("Invalid input for field/attribute policies. Value: exactly one policy is required.");
+            // Schemas/server-groups/create.v2_*.json: one policy of Nova's list (policies before 2.64, policy from it).
+            var policy = MicroversionMiddleware.Of(http).AtLeast(64)
+                ? NovaJson.RequireString(body, "policy")
+                : body["policies"]![0]!.GetValue<string>();
             var group = await m.Send(new CreateServerGroup(name, policy));
             return NovaJson.Json(new { server_group = Render(http, group) });
-        });
+        }).WithRequestSchema("server-groups/create");
         api.MapDelete("/os-server-groups/{id}", async (string id, IMediator m) =>
         {
             await m.Send(new DeleteServerGroup(ParseId(id)));

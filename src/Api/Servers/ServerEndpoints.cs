@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nova.Api.Audit;
 using Nova.Api.Http;
+using Nova.Api.Schemas;
 using Nova.Commands.Requests;
 using Nova.Commands.Servers.Console;
 using Nova.Commands.Servers.Creating;
@@ -38,13 +39,13 @@ public static class ServerEndpoints
             var audience = await mediator.Send(new GetServerAudience(MicroversionMiddleware.Of(http).AtLeast(16)));
             return NovaJson.Json(new { server = ServerJson.Detail(http, view, audience) });
         });
-        api.MapPost("/servers", Create);
+        api.MapPost("/servers", Create).WithRequestSchema("servers/create");
         api.MapDelete("/servers/{id}", async (string id, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
         {
             await reads.WaitFor(await mediator.Send(new DeleteServer(ParseId(id)), ct), ct);
             return Results.NoContent();
         });
-        api.MapPost("/servers/{id}/action", Act);
+        api.MapPost("/servers/{id}/action", Act).WithActionSchemas("servers/action");
         api.MapServerUpdate();
         api.MapServerMetadata();
         api.MapServerTags();
@@ -72,45 +73,28 @@ public static class ServerEndpoints
 
     private static async Task<IResult> Create(HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct)
     {
+        // Schemas/servers/create.v2_*.json has checked the body at this microversion: what is left are Nova's
+        // rules that are not the schema's (no image, specific networks, min_count over max_count).
         var version = MicroversionMiddleware.Of(http);
         var body = await NovaJson.ReadObject(http.Request);
         var server = NovaJson.RequireObject(body, "server");
         var name = NovaJson.RequireString(server, "name");
-        var flavorRef = server["flavorRef"] switch
-        {
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-            JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
-            null => throw NovaError.BadRequest("Invalid input for field/attribute flavorRef. Value: missing. 'flavorRef' is a required property"),
-            var other => throw NovaError.BadRequest($"Invalid input for field/attribute flavorRef. Value: {other.ToJsonString()}. is not of type 'string', 'integer'"),
-        };
+        var flavorRef = server["flavorRef"] is JsonValue f && f.GetValueKind() == JsonValueKind.String ? f.GetValue<string>() : server["flavorRef"]!.ToJsonString();
         var imageRef = NovaJson.OptionalString(server, "imageRef") ?? "";
         if (imageRef.Length == 0) throw NovaError.BadRequest("Can not find requested image");
-        // An image link (http://.../images/ID) is accepted like an id, as Nova does.
-        imageRef = imageRef.TrimEnd('/').Split('/')[^1];
 
-        var metadata = new Dictionary<string, string>();
-        if (server["metadata"] is { } meta)
-        {
-            if (meta is not JsonObject metaObject) throw NovaError.BadRequest("Invalid input for field/attribute metadata. Value: not an object.");
-            foreach (var (key, value) in metaObject)
-                metadata[key] = value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
-                    : throw NovaError.BadRequest($"Invalid input for field/attribute metadata. Value: {metaObject.ToJsonString()}. {value?.ToJsonString() ?? "null"} is not of type 'string'");
-        }
+        var metadata = (server["metadata"] as JsonObject)?.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()) ?? [];
 
         var networks = server["networks"] switch
         {
-            null when version.AtLeast(37) && !server.ContainsKey("networks") =>
-                throw NovaError.BadRequest("Invalid input for field/attribute networks. Value: missing. 'networks' is a required property"),
             null => "auto",
-            JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is "auto" or "none" => v.GetValue<string>(),
+            JsonValue v => v.GetValue<string>(),
             JsonArray { Count: 0 } => "auto",
-            JsonArray => throw NovaError.BadRequest("Requesting specific networks or ports is not supported: this control plane has no network service; use \"auto\" or \"none\"."),
-            var other => throw NovaError.BadRequest($"Invalid input for field/attribute networks. Value: {other.ToJsonString()}. is not valid under any of the given schemas"),
+            _ => throw NovaError.BadRequest("Requesting specific networks or ports is not supported: this control plane has no network service; use \"auto\" or \"none\"."),
         };
 
         var min = NovaJson.OptionalInt(server, "min_count") ?? 1;
         var max = NovaJson.OptionalInt(server, "max_count") ?? min;
-        if (min < 1 || max < 1) throw NovaError.BadRequest("Invalid input for field/attribute min_count or max_count. Value: must be at least 1.");
         if (min > max) throw NovaError.BadRequest("min_count must be <= max_count");
         var returnReservation = NovaJson.OptionalBool(server, "return_reservation_id") ?? false;
 
@@ -121,12 +105,8 @@ public static class ServerEndpoints
         var keyName = NovaJson.OptionalString(server, "key_name");
         // Tags at create from 2.52, checked as PUT /tags checks them.
         var tags = version.AtLeast(52) && server.ContainsKey("tags") ? ServerTagEndpoints.TagsOf(server["tags"]) : null;
-        var userData = server["user_data"] is { } data
-            ? ServerImageActions.IsBase64(data) ? data.GetValue<string>()
-                : throw NovaError.BadRequest($"Invalid input for field/attribute user_data. Value: {data.ToJsonString()}. is not a base64 string of at most 65535 characters")
-            : null;
         var created = await mediator.Send(new CreateServer(name, flavorRef, imageRef, metadata, networks, min, max,
-            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName, tags, userData,
+            string.IsNullOrEmpty(zone) ? null : zone.Split(':')[0], group, keyName, tags, NovaJson.OptionalString(server, "user_data"),
             NovaJson.OptionalString(server, "accessIPv4"), NovaJson.OptionalString(server, "accessIPv6")), ct);
         await reads.WaitFor(created.Servers, ct);
 
@@ -162,7 +142,6 @@ public static class ServerEndpoints
         if (action == "os-getConsoleOutput")
         {
             var length = args is JsonObject o2 ? NovaJson.OptionalInt(o2, "length") : null;
-            if (length is < -1) throw NovaError.BadRequest("Invalid input for field/attribute length. Value: must be -1 or more.");
             var output = await mediator.Send(new ReadConsoleOutput(serverId, length is null or -1 ? null : length), ct);
             return NovaJson.Json(new { output });
         }
@@ -185,7 +164,9 @@ public static class ServerEndpoints
             "os-stop" => await mediator.Send(new StopServer(serverId), ct),
             "os-start" => await mediator.Send(new StartServer(serverId), ct),
             "reboot" => await mediator.Send(new RebootServer(serverId, RebootTypeOf(args)), ct),
-            "lock" => await mediator.Send(new LockServer(serverId, args is JsonObject o ? NovaJson.OptionalString(o, "locked_reason") : null), ct),
+            // A reason from 2.73; before, Nova's lock schema takes any body and ignores it.
+            "lock" => await mediator.Send(new LockServer(serverId,
+                MicroversionMiddleware.Of(http).AtLeast(73) && args is JsonObject o ? NovaJson.OptionalString(o, "locked_reason") : null), ct),
             "unlock" => await mediator.Send(new UnlockServer(serverId), ct),
             "os-resetState" => await mediator.Send(new ResetServerState(serverId, ResetStateOf(args)), ct),
             "pause" => await mediator.Send(new PauseServer(serverId), ct),
@@ -204,37 +185,15 @@ public static class ServerEndpoints
         return Results.StatusCode(202);
     }
 
-    /// <summary>Nova's rescue schema: null, or an object with an optional <c>adminPass</c> and <c>rescue_image_ref</c> (a uuid).</summary>
-    private static (string? Image, string? AdminPass) RescueArgumentsOf(JsonNode? args)
-    {
-        if (args is null) return (null, null);
-        if (args is not JsonObject o) throw NovaError.BadRequest($"Invalid input for field/attribute rescue. Value: {args.ToJsonString()}. {args.ToJsonString()} is not of type 'object', 'null'");
-        foreach (var key in o.Select(p => p.Key))
-            if (key is not ("adminPass" or "rescue_image_ref"))
-                throw NovaError.BadRequest($"Invalid input for field/attribute rescue. Value: {o.ToJsonString()}. Additional properties are not allowed ('{key}' was unexpected)");
-        var image = NovaJson.OptionalString(o, "rescue_image_ref");
-        if (image is not null && !Guid.TryParse(image, out _))
-            throw NovaError.BadRequest($"Invalid input for field/attribute rescue_image_ref. Value: {image}. '{image}' is not a 'uuid'");
-        return (image, NovaJson.OptionalString(o, "adminPass"));
-    }
+    // The bodies below have been checked by Schemas/servers/action/<action>.v2_*.json before the handler runs.
+
+    /// <summary>rescue: null, or an object with an optional <c>adminPass</c> and <c>rescue_image_ref</c> (a uuid).</summary>
+    private static (string? Image, string? AdminPass) RescueArgumentsOf(JsonNode? args) =>
+        args is JsonObject o ? (NovaJson.OptionalString(o, "rescue_image_ref"), NovaJson.OptionalString(o, "adminPass")) : (null, null);
 
     private static VmState ResetStateOf(JsonNode? args) =>
-        (args is JsonObject o ? NovaJson.OptionalString(o, "state") : null) switch
-        {
-            "active" => VmState.Active,
-            "error" => VmState.Error,
-            var other => throw NovaError.BadRequest($"Invalid input for field/attribute state. Value: {other ?? "missing"}. '{other}' is not one of ['active', 'error']"),
-        };
+        NovaJson.OptionalString((JsonObject)args!, "state") == "active" ? VmState.Active : VmState.Error;
 
-    private static RebootType RebootTypeOf(JsonNode? args)
-    {
-        if (args is not JsonObject o) throw NovaError.BadRequest("Invalid input for field/attribute reboot. Value: not an object.");
-        return NovaJson.OptionalString(o, "type")?.ToUpperInvariant() switch
-        {
-            "SOFT" => RebootType.Soft,
-            "HARD" => RebootType.Hard,
-            null => throw NovaError.BadRequest("Invalid input for field/attribute reboot. Value: missing. 'type' is a required property"),
-            var other => throw NovaError.BadRequest($"Invalid input for field/attribute type. Value: {other}. '{other}' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']"),
-        };
-    }
+    private static RebootType RebootTypeOf(JsonNode? args) =>
+        NovaJson.OptionalString((JsonObject)args!, "type")!.Equals("HARD", StringComparison.OrdinalIgnoreCase) ? RebootType.Hard : RebootType.Soft;
 }

@@ -61,7 +61,11 @@ public static class ServerJson
             body["os-extended-volumes:volumes_attached"] = Array.Empty<object>();
             if (s.Networks != "none") body["security_groups"] = new[] { new { name = "default" } };
         }
-        else isAdmin = false;
+        else
+        {
+            isAdmin = false;
+            if (response == ServerResponse.Rebuild && version.AtLeast(54)) body["key_name"] = s.State?.KeyName;
+        }
         if (isAdmin)
         {
             body["OS-EXT-SRV-ATTR:host"] = s.Host;
@@ -104,6 +108,7 @@ public static class ServerJson
     }
 
     private static string Hostname(ServerView s) => s.Hostname ?? Domain.Servers.ServerHostname.From(s.Name, s.Id);
+
 
     /// <summary>
     /// Nova's opaque hostId: a hash of project and host, so a tenant can tell co-located servers

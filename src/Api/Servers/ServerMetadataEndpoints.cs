@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nova.Api.Http;
+using Nova.Api.Schemas;
 using Nova.Commands.Requests;
 using Nova.Commands.Servers.Metadata;
 using IMediator = Mediator.IMediator;
@@ -19,10 +20,10 @@ public static class ServerMetadataEndpoints
                 ? NovaJson.Json(new { meta = new Dictionary<string, string> { [key] = value } })
                 : throw NovaError.NotFound("Metadata item was not found"));
         api.MapPost("/servers/{id}/metadata", (string id, HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
-            SetAll(id, MetadataChange.Merge, http, mediator, reads, ct));
+            SetAll(id, MetadataChange.Merge, http, mediator, reads, ct)).WithRequestSchema("server-metadata/create");
         api.MapPut("/servers/{id}/metadata", (string id, HttpContext http, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
-            SetAll(id, MetadataChange.Replace, http, mediator, reads, ct));
-        api.MapPut("/servers/{id}/metadata/{key}", SetItem);
+            SetAll(id, MetadataChange.Replace, http, mediator, reads, ct)).WithRequestSchema("server-metadata/update-all");
+        api.MapPut("/servers/{id}/metadata/{key}", SetItem).WithRequestSchema("server-metadata/update");
         api.MapDelete("/servers/{id}/metadata/{key}", async (string id, string key, IMediator mediator, ReadYourWrites reads, CancellationToken ct) =>
         {
             await reads.WaitFor(await mediator.Send(new DeleteServerMetadataItem(ServerEndpoints.ParseId(id), key), ct), ct);
@@ -53,10 +54,7 @@ public static class ServerMetadataEndpoints
     {
         var serverId = ServerEndpoints.ParseId(id);
         var meta = ItemsOf(await NovaJson.ReadObject(http.Request), "meta");
-        // Nova's schema: exactly one item; then it must be the one the URI names.
-        if (meta.Count != 1)
-            throw NovaError.BadRequest($"Invalid input for field/attribute meta. Value: {meta.Count} items. " +
-                                       (meta.Count == 0 ? "{} does not have enough properties" : "has too many properties"));
+        // The schema allows exactly one item; it must be the one the URI names.
         if (!meta.ContainsKey(key)) throw NovaError.BadRequest("Request body and URI mismatch");
         var written = await mediator.Send(new SetServerMetadata(serverId, meta, MetadataChange.Item), ct);
         await reads.WaitFor(written.Write, ct);

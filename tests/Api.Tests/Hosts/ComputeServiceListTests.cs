@@ -88,7 +88,7 @@ public sealed class ComputeServiceListTests(ControlPlaneStack stack)
         await Refused(admin, HttpMethod.Put, $"/v2.1/os-services/{uuid}", new { status = "enabled", disabled_reason = "x" }, HttpStatusCode.BadRequest, "badRequest", "Specifying 'disabled_reason' with status 'enabled' is invalid.");
         await Refused(admin, HttpMethod.Put, $"/v2.1/os-services/{uuid}", new { status = "disabled", disabled_reason = new string('r', 256) }, HttpStatusCode.BadRequest, "badRequest", "is too long");
         await Refused(admin, HttpMethod.Put, $"/v2.1/os-services/{uuid}", new { status = "disabled", colour = "red" }, HttpStatusCode.BadRequest, "badRequest", "'colour' was unexpected");
-        await Refused(admin, HttpMethod.Put, $"/v2.1/os-services/{uuid}", new { forced_down = "maybe" }, HttpStatusCode.BadRequest, "badRequest", "is not of type 'boolean'");
+        await Refused(admin, HttpMethod.Put, $"/v2.1/os-services/{uuid}", new { forced_down = "maybe" }, HttpStatusCode.BadRequest, "badRequest", "'maybe' is not one of [True, 'True'");
         await Refused(admin, HttpMethod.Put, $"/v2.1/os-services/{scheduler}", new { status = "disabled" }, HttpStatusCode.BadRequest, "badRequest", "Updating a nova-scheduler service is not supported");
 
         var legacy = stack.Client("admin:admin");

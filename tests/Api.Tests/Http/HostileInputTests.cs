@@ -31,7 +31,7 @@ public sealed class HostileInputTests(ControlPlaneStack stack)
         { Member, "GET", "/v2.1/servers/detail?name=" + new string('x', 2000), "", 400 },
         { Member, "POST", "/v2.1/os-server-groups", """{"server_group": {"name": "g", "policies": [1]}}""", 400 },
         { Member, "POST", "/v2.1/os-server-groups", """{"server_group": {"name": "g", "policies": [null]}}""", 400 },
-        { Member, "POST", "/v2.1/servers/SERVER/action", """{"lock": {"locked_reason": "LONG"}}""", 400 },
+        { Member, "POST", "/v2.1/servers/SERVER/action", """{"rescue": {"adminPass": "LONG", "locked_reason": "LONG"}}""", 400 },
         { Member, "POST", "/v2.1/servers/HOST/action", """{"os-stop": null}""", 404 },
         { Member, "DELETE", "/v2.1/servers/HOST", "", 404 },
         { Admin, "POST", "/v2.1/servers/HOST/action", """{"os-resetState": {"state": "error"}}""", 404 },

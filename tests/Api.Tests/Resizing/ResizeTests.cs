@@ -137,7 +137,8 @@ public sealed class ResizeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, await client.Act(id, new { revertResize = (object?)null }));
         Assert.Equal(HttpStatusCode.BadRequest, await admin.Act(id, new { migrate = new { host = source } }));
         Assert.Equal(HttpStatusCode.BadRequest, await admin.Act(id, new { migrate = new { host = "no-such-host" } }));
-        Assert.Equal(HttpStatusCode.BadRequest, await stack.Client("admin:admin").Act(id, new { migrate = new { host = "fake-2" } })); // host before 2.56
+        // Before 2.56 Nova checks no migrate body and ignores a host (tests/Api.Tests/Schemas); from 2.56 only host is known.
+        Assert.Equal(HttpStatusCode.BadRequest, await admin.Act(id, new { migrate = new { host = "fake-2", force = true } }));
 
         Assert.Equal(events, await stack.EventCount());
         Assert.Equal(new Dictionary<string, HostResources> { [source] = Small.Resources }, await ClaimsOf(id));
