@@ -41,7 +41,8 @@ public static class WriteModel
         opts.Schema.For<KeyPair>().Index(k => k.UserId);
         opts.Schema.For<HostAggregateRecord>().UseOptimisticConcurrency(true)
             .UniqueIndex(UniqueIndexType.Computed, UniqueNames.HostAggregateName, a => a.Name);
-        opts.Schema.For<FlavorRecord>().UniqueIndex(UniqueIndexType.Computed, UniqueNames.FlavorName, f => f.Name);
+        // Optimistic: extra specs, access lists and the description are read, changed and written back; a lost race re-decides.
+        opts.Schema.For<FlavorRecord>().UseOptimisticConcurrency(true).UniqueIndex(UniqueIndexType.Computed, UniqueNames.FlavorName, f => f.Name);
         opts.Schema.For<ImageRecord>();
         opts.Schema.For<DeletedImage>();
         opts.Schema.For<QuotaSetRecord>();

@@ -10,12 +10,12 @@ using IMediator = Mediator.IMediator;
 namespace Nova.Api.Grpc;
 
 /// <summary>nova.compute.v1.Flavors: the queries behind GET /v2.1/flavors.</summary>
-public sealed class FlavorsGrpcService(IMediator mediator, Caller caller) : Compute.V1.Flavors.FlavorsBase
+public sealed class FlavorsGrpcService(IMediator mediator) : Compute.V1.Flavors.FlavorsBase
 {
     public override async Task<ListFlavorsResponse> ListFlavors(ListFlavorsRequest request, ServerCallContext context)
     {
         var limit = request.Limit == 0 ? (int?)null : request.Limit;
-        var flavors = await mediator.Send(new ListFlavors(caller.SeesPrivateFlavors(),
+        var flavors = await mediator.Send(new ListFlavors(IsPublic: null, // every flavor the caller may see
             MinRamMb: request.MinRamMb == 0 ? null : request.MinRamMb,
             MinDiskGb: request.MinDiskGb == 0 ? null : request.MinDiskGb,
             Marker: request.Marker.Length == 0 ? null : request.Marker,

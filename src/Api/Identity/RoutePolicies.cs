@@ -57,8 +57,17 @@ public static class RoutePolicies
         ["GET /v2.1/flavors/detail"] = "os_compute_api:flavors",
         ["GET /v2.1/flavors/{id}"] = "os_compute_api:flavors",
         ["GET /v2.1/flavors/{id}/os-extra_specs"] = "os_compute_api:os-flavor-extra-specs:index",
+        ["GET /v2.1/flavors/{id}/os-extra_specs/{key}"] = "os_compute_api:os-flavor-extra-specs:show",
+        ["POST /v2.1/flavors/{id}/os-extra_specs"] = "os_compute_api:os-flavor-extra-specs:create",
+        ["PUT /v2.1/flavors/{id}/os-extra_specs/{key}"] = "os_compute_api:os-flavor-extra-specs:update",
+        ["DELETE /v2.1/flavors/{id}/os-extra_specs/{key}"] = "os_compute_api:os-flavor-extra-specs:delete",
+        ["GET /v2.1/flavors/{id}/os-flavor-access"] = "os_compute_api:os-flavor-access",
         ["POST /v2.1/flavors"] = "os_compute_api:os-flavor-manage:create",
+        // Below 2.55 the update route does not exist (404 for anyone); the handler asks os-flavor-manage:update.
+        ["PUT /v2.1/flavors/{id}"] = ByHandler,
         ["DELETE /v2.1/flavors/{id}"] = "os_compute_api:os-flavor-manage:delete",
+        // addTenantAccess / removeTenantAccess: the handler asks os-flavor-access:{add,remove}_tenant_access after the body.
+        ["POST /v2.1/flavors/{id}/action"] = ByHandler,
         ["GET /v2.1/images"] = "os_compute_api:images",
         ["GET /v2.1/images/detail"] = "os_compute_api:images",
         ["GET /v2.1/images/{id}"] = "os_compute_api:images",

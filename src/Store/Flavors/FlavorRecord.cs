@@ -16,7 +16,10 @@ public sealed class FlavorRecord
     public bool IsPublic { get; set; } = true;
     public string? Description { get; set; }
     public Dictionary<string, string> ExtraSpecs { get; set; } = new();
+    /// <summary>The projects a private flavor is shared with (Nova's flavor_projects), in the order they were added.</summary>
+    public List<string> Projects { get; set; } = new();
     public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? UpdatedAt { get; set; }
 
     public FlavorSpec ToSpec() => new(Id, Name, Vcpus, RamMb, DiskGb, EphemeralGb, SwapMb);
 

@@ -7,7 +7,7 @@ using Nova.Compute.V1;
 
 namespace Nova.Api.Tests.Flavors;
 
-/// <summary>A private flavor is the admins' (no per-project access lists here): others get Nova's "not found".</summary>
+/// <summary>A private flavor whose access list does not name the caller's project: others get Nova's "not found", admins use it.</summary>
 [Collection(StackCollection.Name)]
 public sealed class PrivateFlavorTests(ControlPlaneStack stack)
 {

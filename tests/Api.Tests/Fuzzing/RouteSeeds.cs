@@ -32,6 +32,13 @@ public static class RouteSeeds
                 Parse("""{"flavor": {"name": "fz", "ram": 64, "vcpus": 1, "disk": 1, "OS-FLV-EXT-DATA:ephemeral": 0, "swap": 0, "rxtx_factor": 1.0, "os-flavor-access:is_public": true, "description": "d"}}"""),
                 Parse("""{"flavor": {"name": "fz", "id": "fz-1", "ram": 64, "vcpus": 1, "disk": 2147483647, "OS-FLV-EXT-DATA:ephemeral": 2147483647}}"""),
             ],
+            "PUT /v2.1/flavors/{id}" => [Parse("""{"flavor": {"description": "d"}}""")],
+            "POST /v2.1/flavors/{id}/os-extra_specs" => [Parse("""{"extra_specs": {"hw:cpu_policy": "shared", "quota:n": 1}}""")],
+            "PUT /v2.1/flavors/{id}/os-extra_specs/{key}" => [Parse("""{"hw:cpu_policy": "shared"}""")],
+            "POST /v2.1/flavors/{id}/action" =>
+            [
+                Parse("""{"addTenantAccess": {"tenant": "fz-project"}}"""), Parse("""{"removeTenantAccess": {"tenant": "fz-project"}}"""),
+            ],
             "PUT /v2.1/os-quota-sets/{project}" => [Parse("""{"quota_set": {"instances": 10, "cores": 20, "ram": 51200, "force": false}}""")],
             "POST /v2.1/os-server-groups" =>
             [

@@ -71,7 +71,8 @@ public sealed class KeystoneAdmin
     public async Task RegisterEndpoints(string region, string computeUrl, string imageUrl)
     {
         await Call(HttpMethod.Post, "/regions", new { region = new { id = region } });
-        foreach (var (name, type, url) in new[] { ("nova", "compute", computeUrl), ("glance", "image", imageUrl) })
+        // Identity too: the CLI looks projects up (flavor create --project) through the catalog of its own region.
+        foreach (var (name, type, url) in new[] { ("nova", "compute", computeUrl), ("glance", "image", imageUrl), ("keystone", "identity", Url) })
         {
             var services = (await Call(HttpMethod.Get, $"/services?type={type}"))!["services"]!.AsArray();
             var serviceId = services.Count > 0 ? services[0]!["id"]!.GetValue<string>()

@@ -163,13 +163,47 @@ public sealed class OpenStackCliTests(KeystoneCloud cloud) : IDisposable
         await member.Run("server", "delete", "--wait", renamed);
     }
 
-    private OpenStackCli Cli(string user, string project) => new(new Dictionary<string, string>
+    [Fact]
+    public async Task The_openstack_cli_creates_a_private_flavor_with_properties_and_shares_it_with_projects()
+    {
+        var admin = Cli("admin", "admin", cloud.Keystone.AdminPassword);
+        var member = Cli(cloud.Member, cloud.OwnProject);
+        var outsider = Cli(cloud.Outsider, cloud.OtherProject);
+        var flavor = "cli-flavor-" + Guid.NewGuid().ToString("N")[..6];
+
+        await admin.Run("flavor", "create", "--ram", "64", "--vcpus", "1", "--disk", "1", "--private", "--project", cloud.OwnProject,
+            "--property", "hw:cpu_policy=shared", flavor);
+        var shown = await admin.Json("flavor", "show", flavor);
+        Assert.False(shown["os-flavor-access:is_public"]!.GetValue<bool>());
+        Assert.Equal("shared", shown["properties"]!["hw:cpu_policy"]!.GetValue<string>());
+        Assert.Equal([cloud.OwnProjectId], shown["access_project_ids"]!.AsArray().Select(p => p!.GetValue<string>()).ToList());
+        Assert.Contains((await member.Json("flavor", "list")).AsArray(), f => f!["Name"]!.GetValue<string>() == flavor);
+        Assert.DoesNotContain((await outsider.Json("flavor", "list")).AsArray(), f => f!["Name"]!.GetValue<string>() == flavor);
+
+        await admin.Run("flavor", "set", "--property", "hw:numa_nodes=1", "--project", cloud.OtherProject, flavor);
+        shown = await admin.Json("flavor", "show", flavor);
+        Assert.Equal("1", shown["properties"]!["hw:numa_nodes"]!.GetValue<string>());
+        Assert.Equal(new[] { cloud.OwnProjectId, cloud.OtherProjectId }.Order(StringComparer.Ordinal),
+            shown["access_project_ids"]!.AsArray().Select(p => p!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Contains((await outsider.Json("flavor", "list")).AsArray(), f => f!["Name"]!.GetValue<string>() == flavor);
+
+        await admin.Run("flavor", "unset", "--property", "hw:cpu_policy", "--project", cloud.OwnProject, flavor);
+        shown = await admin.Json("flavor", "show", flavor);
+        Assert.Null(shown["properties"]!["hw:cpu_policy"]);
+        Assert.Equal([cloud.OtherProjectId], shown["access_project_ids"]!.AsArray().Select(p => p!.GetValue<string>()).ToList());
+        Assert.DoesNotContain((await member.Json("flavor", "list")).AsArray(), f => f!["Name"]!.GetValue<string>() == flavor);
+
+        await admin.Run("flavor", "delete", flavor);
+        Assert.DoesNotContain((await admin.Json("flavor", "list", "--all")).AsArray(), f => f!["Name"]!.GetValue<string>() == flavor);
+    }
+
+    private OpenStackCli Cli(string user, string project, string password = KeystoneCloud.Password) => new(new Dictionary<string, string>
     {
         ["OS_AUTH_URL"] = cloud.Keystone.Url,
         ["OS_IDENTITY_API_VERSION"] = "3",
         ["OS_AUTH_TYPE"] = "password",
         ["OS_USERNAME"] = user,
-        ["OS_PASSWORD"] = KeystoneCloud.Password,
+        ["OS_PASSWORD"] = password,
         ["OS_PROJECT_NAME"] = project,
         ["OS_USER_DOMAIN_NAME"] = "Default",
         ["OS_PROJECT_DOMAIN_NAME"] = "Default",
