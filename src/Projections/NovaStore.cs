@@ -6,6 +6,7 @@ using Nova.Projections.Audit;
 using Nova.Projections.InstanceActions;
 using Nova.Projections.Migrations;
 using Nova.Projections.Servers;
+using Nova.Projections.Usage;
 using Nova.Store;
 using Weasel.Core;
 
@@ -31,12 +32,15 @@ public static class NovaStore
         opts.Projections.Add(new ServerViewProjection(), ProjectionLifecycle.Async);
         opts.Projections.Add(new InstanceActionsProjection(), ProjectionLifecycle.Async);
         opts.Projections.Add(new MigrationsProjection(), ProjectionLifecycle.Async, MigrationsProjection.Name);
+        opts.Projections.Add(new ServerUsageProjection(), ProjectionLifecycle.Async);
 
         opts.Schema.For<ServerView>().Duplicate(x => x.ProjectId).Duplicate(x => x.CreatedAt).Duplicate(x => x.Deleted);
         opts.Schema.For<InstanceActionLog>().Duplicate(x => x.ProjectId);
         // The list's order and keyset (created_at, id), its changes-since window, a server's migrations, Nova's integer id.
         opts.Schema.For<MigrationView>().Duplicate(x => x.CreatedAt).Duplicate(x => x.UpdatedAt).Duplicate(x => x.InstanceUuid)
             .Duplicate(x => x.Number).Duplicate(x => x.Deleted);
+        // A usage window selects the servers that ran in it (started before its end, not ended before its start), by project.
+        opts.Schema.For<ServerUsageView>().Duplicate(x => x.ProjectId).Duplicate(x => x.StartedAt).Duplicate(x => x.EndedAt);
         EventAudit.Configure(opts);
 
         // The daemon polls for new events (PostgreSQL has no push here); short polls keep the relay

@@ -6,7 +6,6 @@ using Nova.Commands.Servers.Shelving;
 using Nova.Domain.Hosts;
 using Nova.Domain.Quotas;
 using Nova.Domain.Servers;
-using Nova.Store.Quotas;
 
 namespace Nova.Commands.Servers.Resizing;
 
@@ -65,7 +64,7 @@ public static class MigrationSettlement
         CancellationToken ct)
     {
         var stream = await session.Events.FetchForExclusiveWriting<ProjectUsage>(ProjectUsageId.From(server.ProjectId), ct);
-        var limits = defaults.For(await session.LoadAsync<QuotaSetRecord>(server.ProjectId, ct));
+        var limits = await defaults.For(session, server.ProjectId, ct);
         stream.AppendMany(ProjectUsageDecider.Resize(stream.Aggregate, limits, server.Id, new ServerUsage(wanted.Vcpus, wanted.RamMb)));
     }
 
