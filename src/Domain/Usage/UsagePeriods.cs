@@ -12,7 +12,8 @@ public sealed record WindowUsage(double Hours, double VcpuHours, double MemoryMb
 /// <summary>
 /// A server's usage periods, kept exactly from its events: Nova bills from <c>launched_at</c> to <c>terminated_at</c> on
 /// whatever flavor the instance has when asked, so a resized server is billed its last flavor for its whole life. Here
-/// each flavor counts for the time the server actually had it (from the resize's finish, and back from a revert).
+/// each flavor counts for the time the server actually had it (from the resize's finish on the target; back to the old
+/// one when, in a revert or a failure, the target let go).
 /// </summary>
 public static class UsagePeriods
 {
@@ -60,7 +61,6 @@ public static class UsagePeriods
     private static DateTimeOffset? TimeOf(object @event) => @event switch
     {
         ServerResized e => e.At,
-        ServerResizeReverted e => e.At,
         _ => null,
     };
 
