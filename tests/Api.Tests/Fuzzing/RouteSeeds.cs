@@ -33,6 +33,7 @@ public static class RouteSeeds
                 Parse("""{"flavor": {"name": "fz", "id": "fz-1", "ram": 64, "vcpus": 1, "disk": 2147483647, "OS-FLV-EXT-DATA:ephemeral": 2147483647}}"""),
             ],
             "PUT /v2.1/os-quota-sets/{project}" => [Parse("""{"quota_set": {"instances": 10, "cores": 20, "ram": 51200, "force": false}}""")],
+            "PUT /v2.1/os-quota-class-sets/{id}" => [Parse("""{"quota_class_set": {"instances": 12, "cores": 20, "metadata_items": 128}}""")],
             "POST /v2.1/os-server-groups" =>
             [
                 Parse("""{"server_group": {"name": "g", "policies": ["affinity"]}}"""),
