@@ -60,9 +60,9 @@ public sealed class TenantUsageTests(TwoHostStack hosts) : IClassFixture<TwoHost
         var usage = await UsageOf(client, "usage-resized", Query(LastWeek, NextWeek),
             u => u["server_usages"]!.AsArray().Any(s => s!["state"]!.GetValue<string>() == "terminated"));
 
-        var launched = await EventTime(id, "server_built", "launchedAt");
-        var resized = await EventTime(id, "server_resized", "at");
-        var deleted = await EventTime(id, "server_deleted", "deletedAt");
+        var launched = await EventTime(id, "server_built", "LaunchedAt");
+        var resized = await EventTime(id, "server_resized", "At");
+        var deleted = await EventTime(id, "server_deleted", "DeletedAt");
         double onTiny = (resized - launched).TotalHours, onSmall = (deleted - resized).TotalHours;
         var row = usage["server_usages"]!.AsArray().Single()!;
         Assert.Equal(id, row["instance_id"]!.GetValue<string>());
