@@ -15,6 +15,9 @@ public static class QuotaBodies
 
     public static IReadOnlyList<string> OfQuotaClass(Microversion version) => Shown(version, networkGoneAt: 50, serverGroupsFrom: 50);
 
+    /// <summary>What a quota-class PUT may set: the server group limits too before 2.50 (Nova's schema has them, its body not).</summary>
+    public static IReadOnlyList<string> SettableInQuotaClass(Microversion version) => Shown(version, networkGoneAt: 50, serverGroupsFrom: 1);
+
     private static IReadOnlyList<string> Shown(Microversion version, int networkGoneAt, int serverGroupsFrom) =>
         QuotaResources.All.Where(r =>
                 !(version.AtLeast(networkGoneAt) && QuotaResources.Network.Contains(r))

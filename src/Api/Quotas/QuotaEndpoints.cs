@@ -44,7 +44,8 @@ public static class QuotaEndpoints
         api.MapPut("/os-quota-class-sets/{id}", async (string id, HttpContext http, IMediator m) =>
         {
             var shown = ClassShownIn(http);
-            var changes = QuotaBodies.Changes(await NovaJson.ReadObject(http.Request), "quota_class_set", shown);
+            var changes = QuotaBodies.Changes(await NovaJson.ReadObject(http.Request), "quota_class_set",
+                QuotaBodies.SettableInQuotaClass(MicroversionMiddleware.Of(http)));
             var record = await m.Send(new UpdateQuotaClassSet(id, changes));
             // Nova answers the class's values without its id.
             return NovaJson.Json(new { quota_class_set = QuotaBodies.Limits(null, await m.Send(new GetQuotaClass(record.Id)), shown) });

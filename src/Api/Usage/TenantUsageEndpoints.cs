@@ -25,6 +25,9 @@ public static class TenantUsageEndpoints
 
     private static async Task<IResult> List(HttpContext http, IMediator mediator, CancellationToken ct)
     {
+        // The routing takes a trailing slash as none; to Nova it is a show of the empty project id, which is no resource.
+        if (http.Request.Path.Value?.EndsWith('/') == true)
+            throw NovaError.NotFound($"The resource could not be found: {http.Request.Path}");
         var window = Window.Of(http);
         var detailed = http.Request.Query["detailed"].FirstOrDefault() == "1";
         var (limit, marker) = Page(http);

@@ -123,6 +123,8 @@ public sealed class TenantUsageTests(TwoHostStack hosts) : IClassFixture<TwoHost
         Assert.Equal(HttpStatusCode.Forbidden, (await own.Get($"/v2.1/os-simple-tenant-usage?{Query(LastWeek, NextWeek)}")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await own.Get($"/v2.1/os-simple-tenant-usage/usage-other?{Query(LastWeek, NextWeek)}")).Status);
         Assert.Equal(HttpStatusCode.OK, (await admin.Get($"/v2.1/os-simple-tenant-usage/usage-own?{Query(LastWeek, NextWeek)}")).Status);
+        // An empty project id is no resource (Tempest's negative test), not the list.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"/v2.1/os-simple-tenant-usage/?{Query(LastWeek, NextWeek)}")).Status);
 
         var (reversed, refusal) = await own.Get($"/v2.1/os-simple-tenant-usage/usage-own?{Query(NextWeek, LastWeek)}");
         Assert.Equal(HttpStatusCode.BadRequest, reversed);
