@@ -14,6 +14,7 @@ using Nova.Api.Images;
 using Nova.Api.InstanceActions;
 using Nova.Api.Migrations;
 using Nova.Api.Quotas;
+using Nova.Api.Usage;
 using Nova.Api.KeyPairs;
 using Nova.Api.ServerGroups;
 using Nova.Api.Servers;
@@ -103,6 +104,8 @@ public static class ControlPlane
         api.MapFlavors();
         api.MapImages();
         api.MapQuotas();
+        api.MapTenantUsage();
+        api.MapInstanceUsageAuditLog();
         api.MapServerGroups();
         api.MapKeyPairs();
         api.MapComputeServices();

@@ -6,6 +6,7 @@ using Nova.Projections.Audit;
 using Nova.Projections.InstanceActions;
 using Nova.Projections.Migrations;
 using Nova.Projections.Servers;
+using Nova.Projections.Usage;
 using Nova.Store;
 using Weasel.Core;
 
@@ -31,6 +32,7 @@ public static class NovaStore
         opts.Projections.Add(new ServerViewProjection(), ProjectionLifecycle.Async);
         opts.Projections.Add(new InstanceActionsProjection(), ProjectionLifecycle.Async);
         opts.Projections.Add(new MigrationsProjection(), ProjectionLifecycle.Async, MigrationsProjection.Name);
+        opts.Projections.Add(new ServerUsageProjection(), ProjectionLifecycle.Async);
 
         // The server list: a project's page in the default order (created_at, id) is an index range; changes-since/before
         // read the updated_at column; a sort by name (display_name) uses the name index.
@@ -42,6 +44,8 @@ public static class NovaStore
         // The list's order and keyset (created_at, id), its changes-since window, a server's migrations, Nova's integer id.
         opts.Schema.For<MigrationView>().Duplicate(x => x.CreatedAt).Duplicate(x => x.UpdatedAt).Duplicate(x => x.InstanceUuid)
             .Duplicate(x => x.Number).Duplicate(x => x.Deleted);
+        // A usage window selects the servers that ran in it (started before its end, not ended before its start), by project.
+        opts.Schema.For<ServerUsageView>().Duplicate(x => x.ProjectId).Duplicate(x => x.StartedAt).Duplicate(x => x.EndedAt);
         EventAudit.Configure(opts);
 
         // The daemon polls for new events (PostgreSQL has no push here); short polls keep the relay

@@ -46,6 +46,7 @@ public static class WriteModel
         opts.Schema.For<ImageRecord>();
         opts.Schema.For<DeletedImage>();
         opts.Schema.For<QuotaSetRecord>();
+        opts.Schema.For<QuotaClassRecord>();
         opts.Schema.For<PendingOperation>().Index(x => x.DueAt);
         opts.Schema.For<ProcessedReport>().Index(x => x.RecordedAt);
     }

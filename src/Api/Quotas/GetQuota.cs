@@ -14,11 +14,23 @@ public sealed class GetQuotaHandler(IQuerySession session, Caller caller, QuotaD
 {
     public async ValueTask<QuotaView> Handle(GetQuota query, CancellationToken ct)
     {
-        if (query.Defaults) return new QuotaView(defaults.Limits, null);
+        if (query.Defaults) return new QuotaView(await defaults.Defaults(session, ct), null);
         caller.Authorize("os_compute_api:os-quota-sets:show", query.ProjectId);
-        var limits = defaults.For(await session.LoadAsync<QuotaSetRecord>(query.ProjectId, ct));
+        var limits = await defaults.For(session, query.ProjectId, ct);
         return new QuotaView(limits, await session.LoadAsync<ProjectUsage>(ProjectUsageId.From(query.ProjectId), ct));
     }
 }
 
 public sealed record QuotaView(QuotaLimits Limits, ProjectUsage? Usage);
+
+/// <summary>A quota class's limits (admin): its own over the configured defaults, whatever its name, as in Nova.</summary>
+public sealed record GetQuotaClass(string ClassName) : IQuery<QuotaLimits>;
+
+public sealed class GetQuotaClassHandler(IQuerySession session, Caller caller, QuotaDefaults defaults) : IQueryHandler<GetQuotaClass, QuotaLimits>
+{
+    public async ValueTask<QuotaLimits> Handle(GetQuotaClass query, CancellationToken ct)
+    {
+        caller.Authorize("os_compute_api:os-quota-class-sets:show");
+        return defaults.Of(await session.LoadAsync<QuotaClassRecord>(query.ClassName, ct));
+    }
+}

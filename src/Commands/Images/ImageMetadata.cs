@@ -35,7 +35,7 @@ public sealed class SetImageMetadataHandler(IDocumentStore store, Caller caller,
         if (command.Change != MetadataChange.Replace)
             foreach (var (key, value) in command.Items) properties[key] = value;
         // Nova's check_img_metadata_properties_quota: the caller's metadata_items limit, 403.
-        var limit = quotas.For(await session.LoadAsync<QuotaSetRecord>(caller.ProjectId, ct)).MetadataItems;
+        var limit = (await quotas.For(session, caller.ProjectId, ct)).MetadataItems;
         if (limit >= 0 && properties.Count > limit) throw new Forbidden("Image metadata limit exceeded");
         image.Properties = properties;
         image.UpdatedAt = clock.GetUtcNow();

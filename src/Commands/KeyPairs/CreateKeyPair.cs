@@ -3,7 +3,6 @@ using Mediator;
 using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
 using Nova.Domain.KeyPairs;
-using Nova.Store.Quotas;
 
 namespace Nova.Commands.KeyPairs;
 
@@ -37,7 +36,7 @@ public sealed class CreateKeyPairHandler(IDocumentStore store, EventSessions ses
         await using (var query = store.QuerySession())
         {
             // key_pairs is a per-user count against the limit of the caller's project, as Nova checks it.
-            limit = quotas.For(await query.LoadAsync<QuotaSetRecord>(caller.ProjectId, ct)).KeyPairs;
+            limit = (await quotas.For(query, caller.ProjectId, ct)).KeyPairs;
             inUse = await query.Query<KeyPair>().CountAsync(k => k.UserId == user && !k.Deleted, ct);
         }
         if (limit >= 0 && inUse >= limit) throw new KeyPairLimitExceeded();

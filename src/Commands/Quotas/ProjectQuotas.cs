@@ -5,18 +5,32 @@ using Nova.Store.Quotas;
 
 namespace Nova.Commands.Quotas;
 
-/// <summary>Section <c>Nova:Quota:Defaults</c>: the limits of a project without overrides (Nova's defaults).</summary>
+/// <summary>
+/// Section <c>Nova:Quota:Defaults</c>: the limits of a project without overrides (Nova's config defaults). As in Nova's
+/// DbQuotaDriver, a project's limit is its own override, else the quota class <c>default</c>'s (set through
+/// os-quota-class-sets), else this configuration's.
+/// </summary>
 public sealed class QuotaDefaults(QuotaLimits limits)
 {
+    /// <summary>The configured defaults, before any quota class.</summary>
     public QuotaLimits Limits { get; } = limits;
 
     public static QuotaDefaults From(IConfiguration config) =>
         new(config.GetSection("Nova:Quota:Defaults").Get<QuotaLimits>() ?? new QuotaLimits());
 
-    public QuotaLimits For(QuotaSetRecord? overrides) => overrides is null ? Limits : new QuotaLimits(
-        overrides.Instances ?? Limits.Instances, overrides.Cores ?? Limits.Cores, overrides.RamMb ?? Limits.RamMb,
-        overrides.MetadataItems ?? Limits.MetadataItems, overrides.KeyPairs ?? Limits.KeyPairs,
-        overrides.ServerGroups ?? Limits.ServerGroups, overrides.ServerGroupMembers ?? Limits.ServerGroupMembers);
+    /// <summary>What a project without overrides gets: the configuration under the <c>default</c> quota class.</summary>
+    public async Task<QuotaLimits> Defaults(IQuerySession session, CancellationToken ct) =>
+        Of(await session.LoadAsync<QuotaClassRecord>(QuotaClassRecord.Default, ct));
+
+    /// <summary>The limits of <paramref name="projectId"/>, in <paramref name="session"/> (its transaction, when it has one).</summary>
+    public async Task<QuotaLimits> For(IQuerySession session, string projectId, CancellationToken ct)
+    {
+        var defaults = await Defaults(session, ct);
+        return await session.LoadAsync<QuotaSetRecord>(projectId, ct) is { } own ? defaults.With(own.Set()) : defaults;
+    }
+
+    /// <summary>A quota class's limits: its own, over the configured defaults.</summary>
+    public QuotaLimits Of(QuotaClassRecord? quotaClass) => quotaClass is null ? Limits : Limits.With(quotaClass.Set());
 }
 
 /// <summary>Reservations and releases on a project's usage stream, in the caller's transaction.</summary>
@@ -30,7 +44,7 @@ public static class ProjectQuotas
         ServerUsage each, int minCount, int maxCount, Func<int, IReadOnlyList<Guid>> serverIds, CancellationToken ct)
     {
         var stream = await session.Events.FetchForExclusiveWriting<ProjectUsage>(ProjectUsageId.From(projectId), ct);
-        var limits = defaults.For(await session.LoadAsync<QuotaSetRecord>(projectId, ct));
+        var limits = await defaults.For(session, projectId, ct);
         var count = ProjectUsageDecider.Fitting(stream.Aggregate, limits, each, minCount, maxCount);
         stream.AppendMany(ProjectUsageDecider.Reserve(stream.Aggregate, projectId, serverIds(count), each));
         return count;
@@ -48,7 +62,7 @@ public static class ProjectQuotas
         ServerUsage wanted, CancellationToken ct)
     {
         var stream = await session.Events.FetchForExclusiveWriting<ProjectUsage>(ProjectUsageId.From(projectId), ct);
-        var limits = defaults.For(await session.LoadAsync<QuotaSetRecord>(projectId, ct));
+        var limits = await defaults.For(session, projectId, ct);
         stream.AppendMany(ProjectUsageDecider.Resize(stream.Aggregate, limits, serverId, wanted));
     }
 

@@ -126,6 +126,13 @@ public static class NovaPolicy
         ["os_compute_api:os-quota-sets:defaults"] = PolicyDefault.Anyone,
         ["os_compute_api:os-quota-sets:update"] = PolicyDefault.Admin,
         ["os_compute_api:os-quota-sets:delete"] = PolicyDefault.Admin,
+        ["os_compute_api:os-quota-class-sets:show"] = PolicyDefault.Admin,
+        ["os_compute_api:os-quota-class-sets:update"] = PolicyDefault.Admin,
+        // Usage
+        ["os_compute_api:os-simple-tenant-usage:show"] = PolicyDefault.ProjectReaderOrAdmin,
+        ["os_compute_api:os-simple-tenant-usage:list"] = PolicyDefault.Admin,
+        ["os_compute_api:os-instance-usage-audit-log:list"] = PolicyDefault.Admin,
+        ["os_compute_api:os-instance-usage-audit-log:show"] = PolicyDefault.Admin,
         // Server groups
         ["os_compute_api:os-server-groups:index"] = PolicyDefault.ProjectReaderOrAdmin,
         ["os_compute_api:os-server-groups:index:all_projects"] = PolicyDefault.Admin,

@@ -4,7 +4,6 @@ using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
 using Nova.Domain;
 using Nova.Domain.ServerGroups;
-using Nova.Store.Quotas;
 
 namespace Nova.Commands.ServerGroups;
 
@@ -25,7 +24,7 @@ public sealed class CreateServerGroupHandler(IDocumentStore store, EventSessions
     {
         await using (var query = store.QuerySession())
         {
-            var limit = quotas.For(await query.LoadAsync<QuotaSetRecord>(caller.ProjectId, ct)).ServerGroups;
+            var limit = (await quotas.For(query, caller.ProjectId, ct)).ServerGroups;
             var used = (await query.Query<ServerGroup>().Where(g => g.ProjectId == caller.ProjectId).ToListAsync(ct)).Count(g => !g.Deleted);
             if (limit >= 0 && used >= limit) throw new Domain.Quotas.QuotaExceeded("server_groups", 1, used, limit);
         }

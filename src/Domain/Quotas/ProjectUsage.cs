@@ -1,11 +1,82 @@
 namespace Nova.Domain.Quotas;
 
-/// <summary>Nova's per-project limits; -1 is unlimited.</summary>
+/// <summary>
+/// Nova's per-project limits; -1 is unlimited. The network and personality-file limits are Nova's legacy resources: this
+/// control plane enforces none of them, but keeps and answers them as Nova does (below 2.36 / 2.57), -1 by default as in
+/// Nova since its network quotas became placeholders.
+/// </summary>
 public sealed record QuotaLimits(
     int Instances = 10, int Cores = 20, int RamMb = 51200, int MetadataItems = 128, int KeyPairs = 100,
-    int ServerGroups = 10, int ServerGroupMembers = 10)
+    int ServerGroups = 10, int ServerGroupMembers = 10,
+    int FloatingIps = -1, int FixedIps = -1, int SecurityGroups = -1, int SecurityGroupRules = -1,
+    int InjectedFiles = 5, int InjectedFileContentBytes = 10240, int InjectedFilePathBytes = 255)
 {
     public static bool Allows(int limit, long wanted) => limit < 0 || wanted <= limit;
+
+    /// <summary>The limit of the Nova resource <paramref name="resource"/> (see <see cref="QuotaResources"/>).</summary>
+    public int this[string resource] => resource switch
+    {
+        QuotaResources.Instances => Instances,
+        QuotaResources.Cores => Cores,
+        QuotaResources.Ram => RamMb,
+        QuotaResources.MetadataItems => MetadataItems,
+        QuotaResources.KeyPairs => KeyPairs,
+        QuotaResources.ServerGroups => ServerGroups,
+        QuotaResources.ServerGroupMembers => ServerGroupMembers,
+        QuotaResources.FloatingIps => FloatingIps,
+        QuotaResources.FixedIps => FixedIps,
+        QuotaResources.SecurityGroups => SecurityGroups,
+        QuotaResources.SecurityGroupRules => SecurityGroupRules,
+        QuotaResources.InjectedFiles => InjectedFiles,
+        QuotaResources.InjectedFileContentBytes => InjectedFileContentBytes,
+        QuotaResources.InjectedFilePathBytes => InjectedFilePathBytes,
+        _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "no such quota resource"),
+    };
+
+    /// <summary>These limits with <paramref name="overrides"/> laid over them (a resource absent there keeps its limit).</summary>
+    public QuotaLimits With(IReadOnlyDictionary<string, int> overrides)
+    {
+        int Pick(string r, int own) => overrides.TryGetValue(r, out var v) ? v : own;
+        return new QuotaLimits(
+            Pick(QuotaResources.Instances, Instances), Pick(QuotaResources.Cores, Cores), Pick(QuotaResources.Ram, RamMb),
+            Pick(QuotaResources.MetadataItems, MetadataItems), Pick(QuotaResources.KeyPairs, KeyPairs),
+            Pick(QuotaResources.ServerGroups, ServerGroups), Pick(QuotaResources.ServerGroupMembers, ServerGroupMembers),
+            Pick(QuotaResources.FloatingIps, FloatingIps), Pick(QuotaResources.FixedIps, FixedIps),
+            Pick(QuotaResources.SecurityGroups, SecurityGroups), Pick(QuotaResources.SecurityGroupRules, SecurityGroupRules),
+            Pick(QuotaResources.InjectedFiles, InjectedFiles), Pick(QuotaResources.InjectedFileContentBytes, InjectedFileContentBytes),
+            Pick(QuotaResources.InjectedFilePathBytes, InjectedFilePathBytes));
+    }
+}
+
+/// <summary>Nova's quota resource names, in the order of Nova's <c>QUOTAS.resources</c> (the order of its bodies).</summary>
+public static class QuotaResources
+{
+    public const string Instances = "instances";
+    public const string Cores = "cores";
+    public const string Ram = "ram";
+    public const string MetadataItems = "metadata_items";
+    public const string InjectedFiles = "injected_files";
+    public const string InjectedFileContentBytes = "injected_file_content_bytes";
+    public const string InjectedFilePathBytes = "injected_file_path_bytes";
+    public const string KeyPairs = "key_pairs";
+    public const string ServerGroups = "server_groups";
+    public const string ServerGroupMembers = "server_group_members";
+    public const string FloatingIps = "floating_ips";
+    public const string FixedIps = "fixed_ips";
+    public const string SecurityGroups = "security_groups";
+    public const string SecurityGroupRules = "security_group_rules";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        Cores, InjectedFiles, InjectedFileContentBytes, InjectedFilePathBytes, Instances, KeyPairs, MetadataItems, Ram,
+        ServerGroups, ServerGroupMembers, FixedIps, FloatingIps, SecurityGroups, SecurityGroupRules,
+    ];
+
+    /// <summary>The network proxies' limits, gone from quota sets at 2.36 and from quota classes at 2.50.</summary>
+    public static readonly IReadOnlyList<string> Network = [FloatingIps, FixedIps, SecurityGroups, SecurityGroupRules];
+
+    /// <summary>Personality files' limits, gone at 2.57.</summary>
+    public static readonly IReadOnlyList<string> Personality = [InjectedFiles, InjectedFileContentBytes, InjectedFilePathBytes];
 }
 
 /// <summary>What one server counts against its project.</summary>

@@ -5,6 +5,7 @@ using Nova.Domain.Servers;
 using Nova.Projections.InstanceActions;
 using Nova.Projections.Migrations;
 using Nova.Projections.Servers;
+using Nova.Projections.Usage;
 
 namespace Nova.Projections.Rebuilding;
 
@@ -20,6 +21,7 @@ public abstract class ReplayedProjection
         new ReplayedProjection<ServerView>(new ServerViewProjection(), ServerEventTypes.All),
         new ReplayedProjection<InstanceActionLog>(new InstanceActionsProjection(), ServerEventTypes.All),
         new ReplayedMigrations(),
+        new ReplayedProjection<ServerUsageView>(new ServerUsageProjection(), ServerEventTypes.All),
     ];
 
     public static ReplayedProjection? Named(string name) =>

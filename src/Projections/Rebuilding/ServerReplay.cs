@@ -6,7 +6,7 @@ namespace Nova.Projections.Rebuilding;
 public sealed record ServerReplayResult(Guid ServerId, int Events, IReadOnlyList<string> DocumentsWritten);
 
 /// <summary>
-/// Rebuilds one server's read models (its ServerView, instance-action log and migrations) from its stream, in one
+/// Rebuilds one server's read models (its ServerView, instance-action log, migrations and usage periods) from its stream, in one
 /// transaction, with the same Evolve as the daemon. The live tables are locked against the daemon
 /// (not readers) meanwhile, and each document is folded up to that projection's position, so the
 /// daemon neither overwrites the result nor applies an event twice.

@@ -40,6 +40,7 @@ public static class RouteSeeds
                 Parse("""{"addTenantAccess": {"tenant": "fz-project"}}"""), Parse("""{"removeTenantAccess": {"tenant": "fz-project"}}"""),
             ],
             "PUT /v2.1/os-quota-sets/{project}" => [Parse("""{"quota_set": {"instances": 10, "cores": 20, "ram": 51200, "force": false}}""")],
+            "PUT /v2.1/os-quota-class-sets/{id}" => [Parse("""{"quota_class_set": {"instances": 12, "cores": 20, "metadata_items": 128}}""")],
             "POST /v2.1/os-server-groups" =>
             [
                 Parse("""{"server_group": {"name": "g", "policies": ["affinity"]}}"""),

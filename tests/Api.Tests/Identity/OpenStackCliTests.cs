@@ -197,7 +197,34 @@ public sealed class OpenStackCliTests(KeystoneCloud cloud) : IDisposable
         Assert.DoesNotContain((await admin.Json("flavor", "list", "--all")).AsArray(), f => f!["Name"]!.GetValue<string>() == flavor);
     }
 
-    private OpenStackCli Cli(string user, string project, string password = KeystoneCloud.Password) => new(new Dictionary<string, string>
+    [Fact]
+    public async Task The_openstack_cli_lists_and_shows_usage()
+    {
+        var member = Cli(cloud.Member, cloud.OwnProject);
+        var server = "cli-usage-" + Guid.NewGuid().ToString("N")[..6];
+        var id = (await member.Json("server", "create", "--image", ControlPlaneStack.DefaultImage, "--flavor", "m1.tiny", "--nic", "none", "--wait", server))["id"]!
+            .GetValue<string>();
+
+        // The admin lists every project's usage, with 2.40's paging as the CLI follows it; the member shows their own.
+        var admin = Cli("admin", "admin", cloud.Keystone.AdminPassword, "2.40");
+        JsonNode? own = null;
+        await Eventually.True(async () =>
+        {
+            own = (await admin.Json("usage", "list")).AsArray().FirstOrDefault(u => u!["Project"]!.GetValue<string>() == cloud.OwnProjectId);
+            return own is not null;
+        }, TimeSpan.FromSeconds(20), "the project's usage listed");
+        // The CLI's JSON shows the servers column as the server usages themselves.
+        static int Count(JsonNode? servers) => servers is JsonArray a ? a.Count : int.Parse(servers!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Count(own!["Servers"]) >= 1);
+        var shown = await member.Json("usage", "show");
+        Assert.Equal(cloud.OwnProjectId, shown["Project"]!.GetValue<string>());
+        Assert.True(Count(shown["Servers"]) >= 1);
+        Assert.True(double.Parse(shown["RAM MB-Hours"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+
+        await member.Run("server", "delete", "--wait", id);
+    }
+
+    private OpenStackCli Cli(string user, string project, string password = KeystoneCloud.Password, string microversion = "2.37") => new(new Dictionary<string, string>
     {
         ["OS_AUTH_URL"] = cloud.Keystone.Url,
         ["OS_IDENTITY_API_VERSION"] = "3",
@@ -208,7 +235,7 @@ public sealed class OpenStackCliTests(KeystoneCloud cloud) : IDisposable
         ["OS_USER_DOMAIN_NAME"] = "Default",
         ["OS_PROJECT_DOMAIN_NAME"] = "Default",
         ["OS_REGION_NAME"] = cloud.Region,
-        ["OS_COMPUTE_API_VERSION"] = "2.37", // --nic none
+        ["OS_COMPUTE_API_VERSION"] = microversion, // 2.37+: --nic none
     });
 
     public void Dispose() => images.Dispose();

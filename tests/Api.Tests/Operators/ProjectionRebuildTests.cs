@@ -54,7 +54,7 @@ public sealed class ProjectionRebuildTests(OperatorStack ops)
         Assert.True(exit == 0, error + output);
         Assert.Empty(failures);
         Assert.True(during > 0, "no request ran while the rebuild did");
-        Assert.Matches(@"rebuilt ServerView, InstanceActionLog, MigrationView: [\d,]+ events", output);
+        Assert.Matches(@"rebuilt ServerView, InstanceActionLog, MigrationView, ServerUsageView: [\d,]+ events", output);
         Assert.Contains("progress: 100%", output);
         // Only the damaged log differed from what the events say.
         Assert.Equal("1", Regex.Match(output, @"([\d,]+) live documents changed").Groups[1].Value);
@@ -96,7 +96,7 @@ public sealed class ProjectionRebuildTests(OperatorStack ops)
         Assert.Contains("is not a server id", error);
         (exit, _, error) = await ops.Manage("projections", "rebuild", "NoSuchView");
         Assert.Equal(2, exit);
-        Assert.Contains("no projection named 'NoSuchView'; rebuildable: ServerView, InstanceActionLog, MigrationView", error);
+        Assert.Contains("no projection named 'NoSuchView'; rebuildable: ServerView, InstanceActionLog, MigrationView, ServerUsageView", error);
         (exit, _, error) = await ops.Manage("projections", "frobnicate");
         Assert.Equal(2, exit);
         Assert.Contains("unknown command 'projections frobnicate'", error);
@@ -114,7 +114,7 @@ public sealed class ProjectionRebuildTests(OperatorStack ops)
         var highest = long.Parse(Regex.Match(output, @"highest sequence (\d+)").Groups[1].Value);
         Assert.True(highest > 0);
         var rows = output.Split('\n').Select(l => Regex.Split(l.Trim(), @"\s+")).Where(r => r.Length >= 3).ToDictionary(r => r[0]);
-        foreach (var name in new[] { "ServerView:All", "InstanceActionLog:All", "MigrationView:All" })
+        foreach (var name in new[] { "ServerView:All", "InstanceActionLog:All", "MigrationView:All", "ServerUsageView:All" })
         {
             Assert.Equal("async", rows[name][1]);
             Assert.True(long.Parse(rows[name][2]) > 0);

@@ -5,7 +5,6 @@ using Nova.Commands.Flavors;
 using Nova.Commands.Requests;
 using Nova.Commands.ServerGroups;
 using Nova.Commands.Servers.Updating;
-using Nova.Store.Quotas;
 using Nova.Domain.Hosts;
 using Nova.Domain.KeyPairs;
 using Nova.Domain.Quotas;
@@ -111,7 +110,7 @@ public sealed class CreateServerHandler(IDocumentStore store, EventSessions sess
                 command.MinCount, command.MaxCount, n => Enumerable.Range(1, n).Select(ServerId).ToList(), ct);
             if (command.GroupId is { } group)
             {
-                var limits = quotas.For(await session.LoadAsync<QuotaSetRecord>(caller.ProjectId, ct));
+                var limits = await quotas.For(session, caller.ProjectId, ct);
                 await ServerGroupMembership.Join(session, group, caller.ProjectId,
                     Enumerable.Range(1, count).Select(ServerId), limits.ServerGroupMembers, ct);
             }

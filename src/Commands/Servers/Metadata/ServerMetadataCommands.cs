@@ -4,7 +4,6 @@ using Mediator;
 using Nova.Commands.Quotas;
 using Nova.Commands.Requests;
 using Nova.Domain.Servers;
-using Nova.Store.Quotas;
 
 namespace Nova.Commands.Servers.Metadata;
 
@@ -48,7 +47,7 @@ public sealed class SetServerMetadataHandler(IDocumentStore store, EventSessions
         // Nova checks metadata_items against the caller's project (the request context), not the server's.
         int limit;
         await using (var query = store.QuerySession())
-            limit = quotas.For(await query.LoadAsync<QuotaSetRecord>(caller.ProjectId, ct)).MetadataItems;
+            limit = (await quotas.For(query, caller.ProjectId, ct)).MetadataItems;
         var policy = command.Change switch
         {
             MetadataChange.Merge => "create",
