@@ -54,7 +54,7 @@ EOF
     $km db_sync &&
     $km fernet_setup --keystone-user root --keystone-group root &&
     $km credential_setup --keystone-user root --keystone-group root &&
-    $km bootstrap --bootstrap-password "$NOVA_ADMIN_PASSWORD" --bootstrap-region-id RegionOne \
+    $km bootstrap --bootstrap-password="$NOVA_ADMIN_PASSWORD" --bootstrap-region-id RegionOne \
       --bootstrap-public-url "$NOVA_KEYSTONE_URL/" --bootstrap-internal-url "$NOVA_KEYSTONE_URL/" \
       --bootstrap-admin-url "$NOVA_KEYSTONE_URL/"
   } >"$base/log/manage.log" 2>&1 || { echo "keystone-manage failed; see $base/log/manage.log" >&2; return 1; }
