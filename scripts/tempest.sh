@@ -183,9 +183,10 @@ unified_limits = False
 [image]
 region = RegionOne
 endpoint_type = publicURL
-# the formats this image registry accepts (Tempest's defaults start with ami)
+# the formats this image registry accepts (Tempest's defaults start with ami); raw first, because the images
+# Tempest uploads itself are random bytes, which the registry's content check refuses as qcow2
 container_formats = bare
-disk_formats = qcow2,raw
+disk_formats = raw,qcow2
 
 [image-feature-enabled]
 api_v1 = False

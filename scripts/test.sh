@@ -60,6 +60,8 @@ if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; fi
 # A full run (no arguments) ends with a short Tempest subset against a stack of its own, so a change that breaks
 # what the acceptance suite checks fails here too; `bash scripts/tempest.sh` runs all of tempest.api.compute.
 TEMPEST_SUBSET='^tempest\.api\.compute\.(keypairs|flavors|admin\.test_flavors|servers\.test_server_metadata|servers\.test_server_tags|servers\.test_server_actions)'
+# Left out, needing what this control plane does not have yet: security groups (Neutron).
+TEMPEST_EXCLUDED='test_remove_server_all_security_groups'
 if [ "$ran_dotnet" = all ]; then
   cleanup   # the test services' cores and memory go to the Tempest stack
   TEMPEST_DATA=$ROOT/.data/tempest-ci
@@ -68,7 +70,7 @@ if [ "$ran_dotnet" = all ]; then
   env -u NOVA_ADMIN_PASSWORD -u NOVA_SERVICE_PASSWORD -u NOVA_KEYSTONE_URL \
     NOVA_DATA="$TEMPEST_DATA" NOVA_PG_PORT=24542 NOVA_RMQ_PORT=24830 NOVA_KEYSTONE_PORT=24550 \
     NOVA_API_URL=http://127.0.0.1:24874 NOVA_GRPC_URL=http://127.0.0.1:24879 \
-    bash scripts/tempest.sh --regex "$TEMPEST_SUBSET" | tail -n 3
+    bash scripts/tempest.sh --regex "$TEMPEST_SUBSET" --exclude-regex "$TEMPEST_EXCLUDED" | tail -n 3
   read -r tpassed tfailed < <(python3 - "$TEMPEST_DATA/tempest/results.json" <<'PY'
 import json, sys
 try:

@@ -105,6 +105,29 @@ public static class GlanceImageEndpoints
         return NovaJson.Json(GlanceImage.Fields(image), 201);
     }
 
+    /// <summary>The list's own parameters; any other names an additional property.</summary>
+    private static readonly HashSet<string> ListParameters =
+    [
+        "name", "status", "visibility", "owner", "disk_format", "container_format", "marker", "limit", "sort_key", "sort_dir",
+        "sort", "member_status", "os_hidden", "tag", "created_at", "updated_at", "size_min", "size_max", "protected", "id",
+    ];
+
+    private static IEnumerable<ImageRecord> Sorted(IEnumerable<ImageRecord> images, string key, string direction)
+    {
+        if (direction is not ("asc" or "desc")) throw NovaError.BadRequest($"Invalid sort direction: {direction}");
+        Func<ImageRecord, IComparable> by = key switch
+        {
+            "created_at" => i => i.CreatedAt,
+            "updated_at" => i => i.UpdatedAt,
+            "name" => i => i.Name,
+            "id" => i => i.Id,
+            "size" => i => i.Size ?? 0,
+            "status" => i => i.Status,
+            _ => throw NovaError.BadRequest($"Invalid sort key: {key}"),
+        };
+        return direction == "asc" ? images.OrderBy(by).ThenBy(i => i.Id) : images.OrderByDescending(by).ThenByDescending(i => i.Id);
+    }
+
     private static async Task<IResult> List(HttpContext http, IMediator mediator)
     {
         IEnumerable<ImageRecord> images = await mediator.Send(new ListImages());
@@ -112,6 +135,13 @@ public static class GlanceImageEndpoints
         if (q.Text("name") is { } name) images = images.Where(i => i.Name == name);
         if (q.Text("status") is { } status) images = images.Where(i => i.Status == status);
         if (q.Text("visibility") is { } visibility) images = images.Where(i => i.Visibility == visibility);
+        if (q.Text("owner") is { } owner) images = images.Where(i => i.OwnerProjectId == owner);
+        if (q.Text("disk_format") is { } diskFormat) images = images.Where(i => i.DiskFormat == diskFormat);
+        if (q.Text("container_format") is { } containerFormat) images = images.Where(i => i.ContainerFormat == containerFormat);
+        // Glance flattens additional properties: any other parameter filters on the property of its name.
+        foreach (var (key, value) in q.Where(p => !ListParameters.Contains(p.Key)))
+            images = images.Where(i => i.Properties.TryGetValue(key, out var has) && has == value.ToString());
+        images = Sorted(images, q.Text("sort_key") ?? "created_at", q.Text("sort_dir") ?? "desc");
         if (q.Text("marker") is { } marker)
         {
             var list = images.ToList();
