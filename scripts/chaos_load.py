@@ -6,10 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 api, load, n, tag = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 HEADERS = {"X-Auth-Token": "admin:chaos", "Content-Type": "application/json", "OpenStack-API-Version": "compute 2.72"}
 
-def call(method, path, body=None, deadline=180):
+def call(method, path, body=None, deadline=180, prefix="/v2.1"):
     end = time.time() + deadline
     while True:
-        req = urllib.request.Request(api + "/v2.1" + path, method=method, headers=HEADERS,
+        req = urllib.request.Request(api + prefix + path, method=method, headers=HEADERS,
                                      data=json.dumps(body).encode() if body is not None else None)
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
@@ -35,7 +35,8 @@ def delete(server):
 
 with ThreadPoolExecutor(8) as pool:
     if load == "boots":
-        IMAGE = call("GET", "/images")[1]["images"][0]["id"]
+        # The image API (the compute proxy /v2.1/images ends at 2.35, as in Nova)
+        IMAGE = call("GET", "/v2/images", prefix="/image")[1]["images"][0]["id"]
         statuses = list(pool.map(boot, range(n)))
     else:
         _, body = call("GET", "/servers?limit=1000")

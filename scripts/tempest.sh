@@ -85,7 +85,9 @@ echo "flavors 901, 902; images $IMAGE, $IMAGE_ALT"
 # Tempest runs a test needing a microversion above max_microversion only when told "latest"; tell it this
 # API's maximum instead, so those tests are skipped rather than failed with 406.
 MAX_MICROVERSION=$(curl -sf "$NOVA_API_URL/v2.1" | $PY -c 'import json, sys; print(json.load(sys.stdin)["version"]["version"])') || MAX_MICROVERSION=latest
-[ -d "$WS/etc" ] || (cd "$NOVA_DATA" && tempest init "$WS" >/dev/null)   # init logs to its working folder
+# init logs to its working folder; its workspace registry stays in the data folder, so workspaces of other data
+# folders (the same name, "tempest") do not collide in ~/.tempest
+[ -d "$WS/etc" ] || (cd "$NOVA_DATA" && tempest init --workspace-path "$NOVA_DATA/workspace.yaml" "$WS" >/dev/null)
 if [ "$NOVA_FAKE_HOSTS" -ge 2 ]; then COLD_MIGRATION=True; else COLD_MIGRATION=False; fi
 # What this control plane does is switched on; what it answers 501/404 for (or with no network, volume or
 # console service behind it) is off, so Tempest skips it instead of failing on it.

@@ -15,7 +15,7 @@ public class AllowedStateTests
         Given()
             .When(A.Create())
             .Then(new ServerCreateRequested(A.ServerId, "web-1", A.Project, A.Owner.UserId, A.Flavor, A.Image,
-                new Dictionary<string, string> { ["role"] = "web", ["tier"] = "1" }, A.Networks, A.T0));
+                new Dictionary<string, string> { ["role"] = "web", ["tier"] = "1" }, A.Networks, A.T0, Hostname: "web-1"));
     }
 
     [Fact]

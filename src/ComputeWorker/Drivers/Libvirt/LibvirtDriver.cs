@@ -42,7 +42,13 @@ public sealed class LibvirtDriver : IComputeDriver, IDisposable
         this.options = options;
         this.images = images;
         this.imageService = imageService;
-        this.kvmUsable = kvmUsable ?? KvmDevice.Usable;
+        this.kvmUsable = kvmUsable ?? (options.VirtType switch
+        {
+            "kvm" => () => true,
+            "qemu" => () => false,
+            "auto" => KvmDevice.Usable,
+            var other => throw new ArgumentException($"Nova:Compute:Libvirt:VirtType must be kvm, qemu or auto, not '{other}'"),
+        });
         this.log = log ?? NullLogger.Instance;
     }
 

@@ -5,6 +5,11 @@ public sealed class LibvirtDriverOptions
 {
     /// <summary>The libvirt connection URI (Nova's <c>connection_uri</c>).</summary>
     public string Uri { get; set; } = "qemu:///system";
+    /// <summary>
+    /// Nova's <c>virt_type</c>: <c>kvm</c> (hardware acceleration), <c>qemu</c> (TCG emulation), or <c>auto</c>, the
+    /// default: kvm where <see cref="KvmDevice.Usable"/> says the host can, qemu otherwise.
+    /// </summary>
+    public string VirtType { get; set; } = "auto";
     /// <summary>Nova's <c>instances_path</c>: one folder per instance, and the image cache in <c>_base</c>.</summary>
     public string InstancesPath { get; set; } = "/var/lib/nova-es/instances";
     /// <summary>The image service's root; images are read from <c>{url}/v2/images/{id}</c> and <c>…/file</c>.</summary>
