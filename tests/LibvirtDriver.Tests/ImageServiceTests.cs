@@ -132,8 +132,9 @@ public sealed class ImageServiceTests : IAsyncLifetime
         Assert.True(error.Retryable);
         Assert.Contains("stalled", error.Message);
         // Each stalled attempt was resumed from where it had got to (a busy machine may stall one before its first
-        // bytes arrive: then the next resumes from the same place, never from an earlier one).
-        Assert.Equal(5, ranges.Count);
+        // bytes arrive: then the next resumes from the same place, never from an earlier one). At most 5 attempts; on
+        // a busy machine the 300 ms timer may also fire before an attempt's request reaches this server at all.
+        Assert.InRange(ranges.Count, 3, 5);
         var offsets = ranges.Skip(1).Select(r => long.Parse(r![6..^1])).ToList();
         Assert.Equal(4096, offsets[0]);
         Assert.All(offsets.Zip(offsets.Skip(1)), pair => Assert.True(pair.Second >= pair.First, $"resumed from {pair.Second} after {pair.First}"));
